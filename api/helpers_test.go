@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sociaaldomein/bewijs/api"
+	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/internal/tenant/tenanttest"
+	"github.com/sociaaldomein/bewijs/migrations"
+)
+
+// testServer is the real HTTP server on a loopback port, its public URL equal to its address.
+type testServer struct {
+	URL      string
+	Env      tenanttest.Env
+	Server   *api.Server
+	Operator string // an operator API key
+}
+
+func startServer(t *testing.T, db *migrations.DB) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	env := tenanttest.New(t, db, base)
+	cfg := api.DefaultConfig()
+	cfg.PublicURL, _ = url.Parse(base)
+	cfg.BodyLimit = "16K"
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Health: db, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.Listener.Close()
+	hs.Listener = ln
+	hs.Start()
+	t.Cleanup(hs.Close)
+	op, err := env.Service.NewOperatorAPIKey(t.Context(), tenant.CLI, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op}
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t *testing.T, into any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, into); err != nil {
+		t.Fatalf("body %s: %v", r.Body, err)
+	}
+}
+
+func (s *testServer) do(t *testing.T, method, path, key, contentType string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (s *testServer) postJSON(t *testing.T, path, key string, v any) response {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.do(t, http.MethodPost, path, key, "application/json", b)
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sociaaldomein/bewijs/internal/tenant"
+)
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance,omitempty"`
+	// InvalidParams names each invalid input field (the RFC 9457 §3 "invalid-params" extension).
+	InvalidParams []InvalidParam `json:"invalid-params,omitempty"`
+}
+
+// InvalidParam is one invalid input field.
+type InvalidParam struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+const problemBase = "https://bewijs.sociaaldomein.nl/problems/"
+
+func problem(status int, kind, title, detail string) *Problem {
+	return &Problem{Type: problemBase + kind, Title: title, Status: status, Detail: detail}
+}
+
+func (p *Problem) Error() string { return p.Title + ": " + p.Detail }
+
+// toProblem maps any error to the problem the client sees. Unknown errors become a 500
+// without detail; the cause is only logged.
+func toProblem(err error) *Problem {
+	var (
+		p  *Problem
+		v  *tenant.ValidationError
+		he *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &v):
+		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", v.Error())
+		for _, f := range v.Fields {
+			out.InvalidParams = append(out.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Message})
+		}
+		return out
+	case errors.Is(err, tenant.ErrUnauthorized):
+		return problem(http.StatusUnauthorized, "unauthorized", "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>'")
+	case errors.Is(err, tenant.ErrForbidden):
+		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this API key may not act for this organisation")
+	case errors.Is(err, tenant.ErrNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", "no such resource")
+	case errors.Is(err, tenant.ErrConflict):
+		return problem(http.StatusConflict, "conflict", "Conflict", "an organisation with this slug or identifier already exists")
+	case errors.As(err, &he):
+		return fromEcho(he)
+	}
+	return problem(http.StatusInternalServerError, "internal", "Internal server error", "the server could not handle the request; see the server log with the request id")
+}
+
+func fromEcho(he *echo.HTTPError) *Problem {
+	switch he.Code {
+	case http.StatusNotFound:
+		return problem(he.Code, "not-found", "Not found", "no such resource")
+	case http.StatusMethodNotAllowed:
+		return problem(he.Code, "method-not-allowed", "Method not allowed", "this resource does not support the method")
+	case http.StatusRequestEntityTooLarge:
+		return problem(he.Code, "too-large", "Request body too large", "the request body exceeds the size limit")
+	}
+	if he.Code >= 400 && he.Code < 500 {
+		return problem(he.Code, "bad-request", http.StatusText(he.Code), "the request is not valid")
+	}
+	return problem(http.StatusInternalServerError, "internal", "Internal server error", "the server could not handle the request; see the server log with the request id")
+}
+
+// handleError is the one place where errors become responses: 5xx are logged as errors,
+// 4xx as warnings; the client gets problem JSON.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := toProblem(err)
+	p.Instance = c.Request().URL.Path
+	level := slog.LevelWarn
+	if p.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request().Context(), level, "request failed",
+		slog.String("route", c.Path()), slog.Int("status", p.Status), slog.String("error", err.Error()),
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	if c.Request().Method == http.MethodHead {
+		return
+	}
+	_ = jsonEncode(c.Response(), p)
+}

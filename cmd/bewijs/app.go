@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sociaaldomein/bewijs/internal/audit"
+	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
+	"github.com/sociaaldomein/bewijs/internal/keys"
+	"github.com/sociaaldomein/bewijs/internal/tenant"
+	tenantstore "github.com/sociaaldomein/bewijs/internal/tenant/store"
+	"github.com/sociaaldomein/bewijs/migrations"
+)
+
+// app is the object graph shared by serve and the admin commands.
+type app struct {
+	db        *migrations.DB
+	audit     *audit.Log
+	tenants   *tenant.Service
+	publicURL *url.URL
+	log       *slog.Logger
+}
+
+// openOptions say how a command wants the database.
+type openOptions struct {
+	migrate bool // apply pending migrations (serve); admin commands require a current schema
+}
+
+// buildApp is the composition root: it opens the database, loads the master key and wires
+// every service. Each command calls it once.
+func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptions) (*app, error) {
+	publicURL, err := s.finish()
+	if err != nil {
+		return nil, err
+	}
+	master, err := loadMasterKey(s, log)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDatabase(ctx, s, log, opts)
+	if err != nil {
+		return nil, err
+	}
+	auditLog := audit.New(auditstore.New(db.Gorm), log, nil)
+	tenants := tenant.NewService(tenant.Options{
+		Store:     tenantstore.New(db.Gorm),
+		Keys:      keys.NewLocal(master),
+		Audit:     auditLog,
+		PublicURL: publicURL,
+	})
+	return &app{db: db, audit: auditLog, tenants: tenants, publicURL: publicURL, log: log}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+func openDatabase(ctx context.Context, s *settings, log *slog.Logger, opts openOptions) (*migrations.DB, error) {
+	db, err := migrations.Open(ctx, s.DB, log)
+	if err != nil {
+		return nil, err
+	}
+	if opts.migrate {
+		if err := db.Up(ctx); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		return db, nil
+	}
+	if current, err := db.Current(ctx); err != nil || !current {
+		_ = db.Close()
+		return nil, errors.New("database schema is not current; run `bewijs migrate up` (or start `bewijs serve`) first")
+	}
+	return db, nil
+}
+
+// loadMasterKey reads the master key file. On the embedded default a missing file is
+// generated once in the data folder; on PostgreSQL it is required, since every replica must
+// share it.
+func loadMasterKey(s *settings, log *slog.Logger) (*keys.MasterKeys, error) {
+	path := s.MasterKeyFile
+	engine, _ := s.DB.Engine()
+	if path == "" {
+		if engine == migrations.Postgres {
+			return nil, usageError{errors.New("on PostgreSQL --master-key-file (BEWIJS_MASTER_KEY_FILE) is required, since every replica must share it; create one with `bewijs master-key generate --out FILE`")}
+		}
+		path = filepath.Join(filepath.Dir(migrations.SQLitePath(s.DB.URL)), "master.key")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, err
+			}
+			if err := keys.GenerateMasterKeyFile(path, time.Now()); err != nil {
+				return nil, err
+			}
+			log.Warn("generated a new master key file; back it up: without it the private keys cannot be opened", "path", path)
+		}
+	}
+	m, err := keys.LoadMasterKeys(path)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return m, nil
+}
+
+// newLogger writes JSON lines to stderr at the given level.
+func newLogger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		return nil, usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", level)}
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+}

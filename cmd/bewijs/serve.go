@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sociaaldomein/bewijs/api"
+	"github.com/sociaaldomein/bewijs/internal/demo"
+)
+
+type serveFlags struct {
+	settings
+	Addr      string
+	Demo      bool
+	BodyLimit string
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the bewijs HTTP server",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, f)
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().StringVar(&f.Addr, "addr", ":8080", "listen address")
+	cmd.Flags().BoolVar(&f.Demo, "demo", false, "seed the demo organisations (idempotent)")
+	cmd.Flags().StringVar(&f.BodyLimit, "body-limit", "1M", "maximum request body size")
+	return cmd
+}
+
+func serve(ctx context.Context, f serveFlags) error {
+	log, err := newLogger(f.LogLevel)
+	if err != nil {
+		return err
+	}
+	a, err := buildApp(ctx, &f.settings, log, openOptions{migrate: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if f.Demo {
+		if err := seedDemo(ctx, a); err != nil {
+			return err
+		}
+	}
+	cfg := api.DefaultConfig()
+	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Health: a.db, Log: log})
+	if err != nil {
+		return usageError{err}
+	}
+	ln, err := net.Listen("tcp", f.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.Addr, err)
+	}
+	log.Info("bewijs listening", "addr", ln.Addr().String(), "public_url", a.publicURL.String(), "database", string(a.db.Engine))
+	return srv.Run(ctx, ln)
+}
+
+func seedDemo(ctx context.Context, a *app) error {
+	res, err := demo.Seed(ctx, a.tenants)
+	if err != nil {
+		return err
+	}
+	a.log.Info("demo organisations ready", "created", len(res.Created), "existing", len(res.Existing),
+		"example_did_document", a.tenants.DIDDocumentURL("gemeente-utrecht"),
+		"next", "create an operator API key with `bewijs operator api-key`, then GET /api/v1/tenants")
+	return nil
+}

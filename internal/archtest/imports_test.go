@@ -1,0 +1,77 @@
+package archtest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/sociaaldomein/bewijs"
+
+// rule forbids packages whose path starts with from to depend on anything in deny.
+type rule struct {
+	from   string
+	deny   []string
+	reason string
+}
+
+var rules = []rule{
+	{"did", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet", module + "/internal", module + "/migrations", module + "/policies", "github.com/labstack/echo", "gorm.io/"}, "did is a leaf"},
+	{"internal/jose", []string{module + "/", "github.com/labstack/echo", "gorm.io/"}, "JOSE knows nothing of HTTP or storage"},
+	{"internal/keys", []string{module + "/", "github.com/labstack/echo", "gorm.io/"}, "key backends know nothing of HTTP or storage"},
+	{"internal/ident", []string{module + "/", "github.com/labstack/echo", "gorm.io/"}, "identifier rules are a leaf"},
+	{"migrations", []string{module + "/api", module + "/internal", module + "/issuer", module + "/verifier", module + "/did"}, "migrations hold no domain code"},
+	{"internal/tenant", []string{module + "/api", "github.com/labstack/echo"}, "domain code never touches HTTP"},
+	{"issuer", []string{module + "/api", module + "/verifier", "github.com/labstack/echo"}, "issuer never imports api, verifier or Echo"},
+	{"verifier", []string{module + "/api", module + "/issuer", "github.com/labstack/echo"}, "verifier never imports api, issuer or Echo"},
+	{"wallet", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/migrations", "gorm.io/", "github.com/labstack/echo"}, "a pilot team importing wallet pulls in no server code"},
+	{"policies", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet"}, "policies import no domain packages"},
+}
+
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, deps := fields[0], fields[1:]
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		for _, r := range rules {
+			if rel != r.from && !strings.HasPrefix(rel, r.from+"/") {
+				continue
+			}
+			checked++
+			for _, d := range deps {
+				if d == pkg || strings.HasPrefix(d, module+"/"+r.from) {
+					continue
+				}
+				for _, deny := range r.deny {
+					if strings.HasPrefix(d, deny) {
+						t.Errorf("%s depends on %s: %s", rel, d, r.reason)
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no package matched any rule; the module path or layout changed")
+	}
+}
+
+// Only cmd/bewijs may import api: the HTTP layer sits on top.
+func TestOnlyCmdImportsAPI(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if imp == module+"/api" && !strings.HasPrefix(fields[0], module+"/cmd/") {
+				t.Errorf("%s imports api; only cmd/ may", fields[0])
+			}
+		}
+	}
+}

@@ -1,0 +1,105 @@
+// Package store keeps audit events in the SQL database.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/sociaaldomein/bewijs/internal/audit"
+)
+
+// Store is the gorm implementation of audit.Store.
+type Store struct{ db *gorm.DB }
+
+var _ audit.Store = (*Store)(nil)
+
+// New returns a store on db.
+func New(db *gorm.DB) *Store { return &Store{db: db} }
+
+type eventRow struct {
+	ID         string
+	OccurredAt time.Time
+	Action     string
+	Outcome    string
+	Actor      string
+	TenantID   *string
+	Subject    *string
+	Reason     *string
+	RequestID  *string
+	Details    *string
+}
+
+func (eventRow) TableName() string { return "audit_events" }
+
+// Append stores one event.
+func (s *Store) Append(ctx context.Context, e audit.Event) error {
+	row := eventRow{
+		ID: uuid.NewString(), OccurredAt: e.Time.UTC(), Action: e.Action, Outcome: e.Outcome, Actor: e.Actor,
+		TenantID: opt(e.TenantID), Subject: opt(e.Subject), Reason: opt(e.Reason), RequestID: opt(e.RequestID),
+	}
+	if len(e.Details) > 0 {
+		b, err := json.Marshal(e.Details)
+		if err != nil {
+			return err
+		}
+		row.Details = opt(string(b))
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("audit: store event: %w", err)
+	}
+	return nil
+}
+
+// Filter selects events for List.
+type Filter struct {
+	TenantID string
+	Action   string
+	Limit    int
+}
+
+// List returns events, newest first.
+func (s *Store) List(ctx context.Context, f Filter) ([]audit.Event, error) {
+	q := s.db.WithContext(ctx).Order("occurred_at DESC, id")
+	if f.TenantID != "" {
+		q = q.Where("tenant_id = ?", f.TenantID)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	var rows []eventRow
+	if err := q.Limit(f.Limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("audit: list events: %w", err)
+	}
+	out := make([]audit.Event, 0, len(rows))
+	for _, r := range rows {
+		e := audit.Event{Time: r.OccurredAt, Action: r.Action, Outcome: r.Outcome, Actor: r.Actor,
+			TenantID: val(r.TenantID), Subject: val(r.Subject), Reason: val(r.Reason), RequestID: val(r.RequestID)}
+		if r.Details != nil {
+			_ = json.Unmarshal([]byte(*r.Details), &e.Details)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func val(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

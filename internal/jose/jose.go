@@ -1,0 +1,185 @@
+// Package jose wraps lestrrat-go/jwx/v2 behind a small API with an algorithm allow-list:
+// only asymmetric algorithms are accepted, so "none" and HMAC can never verify. Callers pass
+// standard library keys (crypto.Signer, crypto.PublicKey); jwx types stay inside this package.
+package jose
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+)
+
+// Allowed is the signature algorithm allow-list.
+var allowed = map[string]jwa.SignatureAlgorithm{
+	"ES256": jwa.ES256,
+	"ES384": jwa.ES384,
+	"EdDSA": jwa.EdDSA,
+}
+
+// ErrAlgorithm is returned for a JWS whose alg is not on the allow-list or does not fit the key.
+var ErrAlgorithm = errors.New("jose: signature algorithm not allowed")
+
+// Signer is a key that signs JWS: its key id (the kid header) and the private key.
+type Signer struct {
+	KeyID string
+	Key   crypto.Signer
+}
+
+// Alg is the JOSE algorithm for the signer's key type.
+func (s Signer) Alg() (string, error) { return AlgFor(s.Key.Public()) }
+
+// AlgFor returns the signature algorithm that fits a public key.
+func AlgFor(pub crypto.PublicKey) (string, error) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return "ES256", nil
+		case elliptic.P384():
+			return "ES384", nil
+		}
+	case ed25519.PublicKey:
+		return "EdDSA", nil
+	}
+	return "", fmt.Errorf("%w: unsupported key type %T", ErrAlgorithm, pub)
+}
+
+// Sign makes a compact JWS of payload. headers may add protected headers such as typ or x5c;
+// alg and kid are always set from the signer.
+func Sign(payload []byte, s Signer, headers map[string]any) (string, error) {
+	alg, err := s.Alg()
+	if err != nil {
+		return "", err
+	}
+	hdr := jws.NewHeaders()
+	for k, v := range headers {
+		if err := hdr.Set(k, v); err != nil {
+			return "", fmt.Errorf("jose: header %s: %w", k, err)
+		}
+	}
+	if s.KeyID != "" {
+		if err := hdr.Set(jws.KeyIDKey, s.KeyID); err != nil {
+			return "", err
+		}
+	}
+	out, err := jws.Sign(payload, jws.WithKey(allowed[alg], s.Key, jws.WithProtectedHeaders(hdr)))
+	if err != nil {
+		return "", fmt.Errorf("jose: sign: %w", err)
+	}
+	return string(out), nil
+}
+
+// Header is the protected header of a compact JWS, parsed without verifying it.
+type Header struct {
+	Alg string
+	Kid string
+	Typ string
+	X5c []string
+	Raw map[string]any
+}
+
+// ParseHeader reads the protected header of a compact JWS. Use it only to find the key;
+// trust nothing in it before Verify succeeds.
+func ParseHeader(compact string) (Header, error) {
+	msg, err := jws.Parse([]byte(compact))
+	if err != nil {
+		return Header{}, fmt.Errorf("jose: %w", err)
+	}
+	sigs := msg.Signatures()
+	if len(sigs) != 1 {
+		return Header{}, errors.New("jose: want exactly one signature")
+	}
+	h := sigs[0].ProtectedHeaders()
+	raw, err := h.AsMap(context.Background())
+	if err != nil {
+		return Header{}, err
+	}
+	out := Header{Alg: h.Algorithm().String(), Kid: h.KeyID(), Typ: h.Type(), Raw: raw}
+	if chain := h.X509CertChain(); chain != nil {
+		for i := 0; i < chain.Len(); i++ {
+			c, _ := chain.Get(i)
+			out.X5c = append(out.X5c, string(c))
+		}
+	}
+	return out, nil
+}
+
+// Verify checks a compact JWS against pub and returns its payload and header. The header's
+// alg must be on the allow-list and fit the key.
+func Verify(compact string, pub crypto.PublicKey) ([]byte, Header, error) {
+	hdr, err := ParseHeader(compact)
+	if err != nil {
+		return nil, Header{}, err
+	}
+	want, err := AlgFor(pub)
+	if err != nil {
+		return nil, Header{}, err
+	}
+	if _, ok := allowed[hdr.Alg]; !ok || hdr.Alg != want {
+		return nil, Header{}, fmt.Errorf("%w: %q", ErrAlgorithm, hdr.Alg)
+	}
+	payload, err := jws.Verify([]byte(compact), jws.WithKey(allowed[want], pub))
+	if err != nil {
+		return nil, Header{}, fmt.Errorf("jose: signature does not verify: %w", err)
+	}
+	return payload, hdr, nil
+}
+
+// PublicJWK returns the public JWK of a key as JSON (no private members, no kid).
+func PublicJWK(pub crypto.PublicKey) (json.RawMessage, error) {
+	k, err := jwk.FromRaw(pub)
+	if err != nil {
+		return nil, fmt.Errorf("jose: %w", err)
+	}
+	if _, isPriv := k.(interface{ D() []byte }); isPriv {
+		return nil, errors.New("jose: refusing to serialise a private key")
+	}
+	return json.Marshal(k)
+}
+
+// ParsePublicJWK parses a JWK and returns its public key; JWKs with private members are refused.
+func ParsePublicJWK(data []byte) (crypto.PublicKey, error) {
+	var probe map[string]any
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("jose: JWK is not JSON: %w", err)
+	}
+	if _, ok := probe["d"]; ok {
+		return nil, errors.New("jose: JWK holds a private key")
+	}
+	k, err := jwk.ParseKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("jose: %w", err)
+	}
+	var raw any
+	if err := k.Raw(&raw); err != nil {
+		return nil, fmt.Errorf("jose: %w", err)
+	}
+	switch raw.(type) {
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		return raw, nil
+	}
+	return nil, fmt.Errorf("jose: unsupported JWK key type %T", raw)
+}
+
+// Thumbprint is the RFC 7638 SHA-256 JWK thumbprint of a public key, base64url.
+func Thumbprint(pub crypto.PublicKey) (string, error) {
+	k, err := jwk.FromRaw(pub)
+	if err != nil {
+		return "", fmt.Errorf("jose: %w", err)
+	}
+	tp, err := k.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(tp), nil
+}

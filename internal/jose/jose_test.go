@@ -1,0 +1,121 @@
+package jose_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sociaaldomein/bewijs/internal/jose"
+)
+
+func p256(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestSignVerify(t *testing.T) {
+	ec := p256(t)
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	for _, tc := range []struct {
+		name string
+		s    jose.Signer
+		alg  string
+	}{
+		{"ok - ES256", jose.Signer{KeyID: "did:web:x#1", Key: ec}, "ES256"},
+		{"ok - EdDSA", jose.Signer{KeyID: "k2", Key: ed}, "EdDSA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			jws, err := jose.Sign([]byte(`{"a":1}`), tc.s, map[string]any{"typ": "test+jwt"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			payload, hdr, err := jose.Verify(jws, tc.s.Key.Public())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(payload) != `{"a":1}` || hdr.Alg != tc.alg || hdr.Kid != tc.s.KeyID || hdr.Typ != "test+jwt" {
+				t.Fatalf("payload %s header %+v", payload, hdr)
+			}
+		})
+	}
+}
+
+func TestVerifyRefuses(t *testing.T) {
+	key := p256(t)
+	good, err := jose.Sign([]byte("x"), jose.Signer{Key: key}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(good, ".")
+	none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none"}`)) + "." + parts[1] + "."
+	hs := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + parts[1] + "." + parts[2]
+	tests := []struct {
+		name    string
+		jws     string
+		wantAlg bool
+	}{
+		{"error - alg none", none, true},
+		{"error - HMAC", hs, true},
+		{"error - other key", good, false},
+		{"error - garbage", "a.b.c", false},
+	}
+	other := p256(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := jose.Verify(tt.jws, other.Public())
+			if err == nil {
+				t.Fatal("Verify accepted")
+			}
+			if tt.wantAlg && !errors.Is(err, jose.ErrAlgorithm) {
+				t.Fatalf("err = %v, want ErrAlgorithm", err)
+			}
+		})
+	}
+}
+
+func TestJWKRoundTrip(t *testing.T) {
+	key := p256(t)
+	j, err := jose.PublicJWK(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(j), `"d"`) {
+		t.Fatalf("public JWK has private member: %s", j)
+	}
+	pub, err := jose.ParsePublicJWK(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pub.(*ecdsa.PublicKey).Equal(key.Public()) {
+		t.Fatal("round trip changed the key")
+	}
+	tp1, _ := jose.Thumbprint(key.Public())
+	tp2, _ := jose.Thumbprint(pub)
+	if tp1 == "" || tp1 != tp2 {
+		t.Fatalf("thumbprints %q %q", tp1, tp2)
+	}
+	if _, err := jose.ParsePublicJWK([]byte(`{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}`)); err == nil {
+		t.Fatal("ParsePublicJWK accepted a private JWK")
+	}
+}
+
+func FuzzVerify(f *testing.F) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	good, _ := jose.Sign([]byte("x"), jose.Signer{Key: key}, nil)
+	f.Add(good)
+	f.Add("eyJhbGciOiJub25lIn0.eA.")
+	f.Add("...")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _, _ = jose.Verify(s, key.Public())
+		_, _ = jose.ParseHeader(s)
+	})
+}
