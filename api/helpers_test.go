@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sociaaldomein/bewijs/api"
+	"github.com/sociaaldomein/bewijs/did/resolver"
+	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/tenant/tenanttest"
 	"github.com/sociaaldomein/bewijs/migrations"
@@ -37,7 +39,17 @@ func startServer(t *testing.T, db *migrations.DB) *testServer {
 	cfg := api.DefaultConfig()
 	cfg.PublicURL, _ = url.Parse(base)
 	cfg.BodyLimit = "16K"
-	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Health: db, Registry: prometheus.NewRegistry()})
+	webCfg := web.DefaultConfig()
+	webCfg.InsecureLocalhost = true
+	webResolver, err := web.NewResolver(webCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dids, err := resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,4 +26,5 @@ func (s *Server) routes() {
 	admin.POST("/tenants/:slug/keys", s.rotateKey)
 	admin.DELETE("/tenants/:slug/keys/:kid", s.removeKey)
 	admin.POST("/tenants/:slug/api-keys", s.createAPIKey)
+	admin.GET("/did-documents", s.resolveDID)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 )
 
@@ -68,7 +69,9 @@ type Health interface {
 // Deps are the services the handlers call.
 type Deps struct {
 	Tenants *tenant.Service
-	Health  Health
+	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
+	Resolver did.Resolver
+	Health   Health
 	Log     *slog.Logger
 	// Registry receives the HTTP metrics; nil makes a fresh one.
 	Registry *prometheus.Registry

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/did/resolver"
+	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/audit"
 	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/internal/keys"
@@ -23,6 +25,7 @@ import (
 // app is the object graph shared by serve and the admin commands.
 type app struct {
 	db        *migrations.DB
+	resolver  *resolver.Multi
 	audit     *audit.Log
 	tenants   *tenant.Service
 	publicURL *url.URL
@@ -56,7 +59,24 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 		Audit:     auditLog,
 		PublicURL: publicURL,
 	})
-	return &app{db: db, audit: auditLog, tenants: tenants, publicURL: publicURL, log: log}, nil
+	dids, err := newResolver(s)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, publicURL: publicURL, log: log}, nil
+}
+
+// newResolver resolves other parties' DIDs; --insecure-localhost lets did:web use http and
+// loopback for localhost and 127.0.0.1 only.
+func newResolver(s *settings) (*resolver.Multi, error) {
+	webCfg := web.DefaultConfig()
+	webCfg.InsecureLocalhost = s.InsecureLocalhost
+	webResolver, err := web.NewResolver(webCfg)
+	if err != nil {
+		return nil, err
+	}
+	return resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -59,7 +59,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	}
 	cfg := api.DefaultConfig()
 	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
-	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Health: a.db, Log: log})
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Resolver: a.resolver, Health: a.db, Log: log})
 	if err != nil {
 		return usageError{err}
 	}

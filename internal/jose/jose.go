@@ -10,7 +10,6 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -133,42 +132,6 @@ func Verify(compact string, pub crypto.PublicKey) ([]byte, Header, error) {
 		return nil, Header{}, fmt.Errorf("jose: signature does not verify: %w", err)
 	}
 	return payload, hdr, nil
-}
-
-// PublicJWK returns the public JWK of a key as JSON (no private members, no kid).
-func PublicJWK(pub crypto.PublicKey) (json.RawMessage, error) {
-	k, err := jwk.FromRaw(pub)
-	if err != nil {
-		return nil, fmt.Errorf("jose: %w", err)
-	}
-	if _, isPriv := k.(interface{ D() []byte }); isPriv {
-		return nil, errors.New("jose: refusing to serialise a private key")
-	}
-	return json.Marshal(k)
-}
-
-// ParsePublicJWK parses a JWK and returns its public key; JWKs with private members are refused.
-func ParsePublicJWK(data []byte) (crypto.PublicKey, error) {
-	var probe map[string]any
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("jose: JWK is not JSON: %w", err)
-	}
-	if _, ok := probe["d"]; ok {
-		return nil, errors.New("jose: JWK holds a private key")
-	}
-	k, err := jwk.ParseKey(data)
-	if err != nil {
-		return nil, fmt.Errorf("jose: %w", err)
-	}
-	var raw any
-	if err := k.Raw(&raw); err != nil {
-		return nil, fmt.Errorf("jose: %w", err)
-	}
-	switch raw.(type) {
-	case *ecdsa.PublicKey, ed25519.PublicKey:
-		return raw, nil
-	}
-	return nil, fmt.Errorf("jose: unsupported JWK key type %T", raw)
 }
 
 // Thumbprint is the RFC 7638 SHA-256 JWK thumbprint of a public key, base64url.

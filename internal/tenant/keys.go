@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/keys"
 )
@@ -27,7 +28,7 @@ func (s *Service) newKey(ctx context.Context, tenantID string, now time.Time) (K
 	if err != nil {
 		return Key{}, err
 	}
-	pub, err := jose.PublicJWK(gen.Public)
+	pub, err := did.PublicJWK(gen.Public)
 	if err != nil {
 		return Key{}, err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/audit"
-	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/keys"
 )
 
@@ -173,7 +172,7 @@ func (s *Service) DIDDocument(ctx context.Context, slug string) (did.Document, e
 	}
 	entries := make([]did.KeyEntry, 0, len(list))
 	for _, k := range list {
-		pub, err := jose.ParsePublicJWK(k.PublicJWK)
+		pub, err := did.ParseJWK(k.PublicJWK)
 		if err != nil {
 			return did.Document{}, fmt.Errorf("tenant: stored key %s: %w", k.KID, err)
 		}

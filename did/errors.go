@@ -1,0 +1,130 @@
+package did
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorKind classifies why a DID operation failed. Callers map kinds to responses
+// (for example NotFound and InvalidDocument to a 4xx, Unavailable to a 502/503).
+type ErrorKind int
+
+const (
+	// NotFound means the DID does not exist (did:web: HTTP 404 or 410).
+	NotFound ErrorKind = iota + 1
+	// InvalidDocument means a DID document was obtained but is malformed, too large,
+	// or does not belong to the DID that was resolved.
+	InvalidDocument
+	// UnsupportedMethod means the DID method (or a key type inside a did:key) is not supported.
+	UnsupportedMethod
+	// RefusedTarget means resolution would have contacted a refused network address
+	// (loopback, private, link-local, ...). No connection was made.
+	RefusedTarget
+	// InvalidDID means the DID or DID URL is not syntactically valid for its method.
+	InvalidDID
+	// KeyNotFound means the DID document has no usable key for the requested
+	// DID URL and verification relationship.
+	KeyNotFound
+	// Unavailable means a transient failure: network error, timeout or unexpected HTTP status.
+	Unavailable
+)
+
+var kindNames = [...]string{
+	NotFound:          "not found",
+	InvalidDocument:   "invalid document",
+	UnsupportedMethod: "unsupported method",
+	RefusedTarget:     "refused target",
+	InvalidDID:        "invalid DID",
+	KeyNotFound:       "key not found",
+	Unavailable:       "unavailable",
+}
+
+// String returns a short, human readable name of the kind.
+func (k ErrorKind) String() string {
+	if k <= 0 || int(k) >= len(kindNames) {
+		return fmt.Sprintf("error kind %d", int(k))
+	}
+	return kindNames[k]
+}
+
+// Sentinel errors for errors.Is; they match any *Error of the same kind.
+var (
+	ErrNotFound          = &Error{Kind: NotFound}
+	ErrInvalidDocument   = &Error{Kind: InvalidDocument}
+	ErrUnsupportedMethod = &Error{Kind: UnsupportedMethod}
+	ErrRefusedTarget     = &Error{Kind: RefusedTarget}
+	ErrInvalidDID        = &Error{Kind: InvalidDID}
+	ErrKeyNotFound       = &Error{Kind: KeyNotFound}
+	ErrUnavailable       = &Error{Kind: Unavailable}
+)
+
+// maxDIDInMessage bounds how much of an (attacker supplied) DID ends up in a message.
+const maxDIDInMessage = 200
+
+// Error is the error type of this package and of the method packages below it.
+// Err is the internal cause; it never contains DID document bodies.
+type Error struct {
+	Kind ErrorKind
+	DID  string
+	Err  error
+}
+
+// NewError returns a fresh *Error.
+func NewError(kind ErrorKind, did string, err error) *Error {
+	return &Error{Kind: kind, DID: did, Err: err}
+}
+
+// Errorf returns a fresh *Error whose cause is built with fmt.Errorf.
+func Errorf(kind ErrorKind, did string, format string, args ...any) *Error {
+	return &Error{Kind: kind, DID: did, Err: fmt.Errorf(format, args...)}
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	msg := "did: " + e.Kind.String()
+	if e.DID != "" {
+		msg += " " + truncate(e.DID, maxDIDInMessage)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is a sentinel (an *Error with only a Kind) of the same kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	if !ok || t.DID != "" || t.Err != nil {
+		return false
+	}
+	return t.Kind == e.Kind
+}
+
+// KindOf returns the kind of the first *Error in err's chain, or 0 if there is none.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+// WithDID returns err with its DID set to did when err is an *Error without a DID.
+// Other errors, and *Errors that already name a DID, are returned unchanged.
+func WithDID(err error, did string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.DID != "" {
+		return err
+	}
+	return &Error{Kind: e.Kind, DID: did, Err: e.Err}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
