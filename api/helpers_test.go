@@ -28,7 +28,9 @@ type testServer struct {
 	Operator string // an operator API key
 }
 
-func startServer(t *testing.T, db *migrations.DB) *testServer {
+func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
+
+func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
