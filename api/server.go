@@ -72,7 +72,7 @@ type Deps struct {
 	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
 	Resolver did.Resolver
 	Health   Health
-	Log     *slog.Logger
+	Log      *slog.Logger
 	// Registry receives the HTTP metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
 }
