@@ -17,6 +17,9 @@ import (
 	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/tenant/tenanttest"
+	"github.com/sociaaldomein/bewijs/issuer"
+	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
+	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
 	"github.com/sociaaldomein/bewijs/migrations"
 )
 
@@ -26,6 +29,7 @@ type testServer struct {
 	Env      tenanttest.Env
 	Server   *api.Server
 	Operator string // an operator API key
+	Resolver *resolver.Multi
 }
 
 func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
@@ -51,7 +55,8 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
+	iss := newIssuer(t, db, env, cfg.PublicURL)
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +69,21 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{URL: base, Env: env, Server: srv, Operator: op}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids}
+}
+
+// newIssuer wires the OpenID4VCI issuer on the test database.
+func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL) *issuer.Issuer {
+	t.Helper()
+	lists := slstore.New(db.Gorm, slstore.DefaultConfig())
+	cfg := issuer.DefaultConfig()
+	cfg.PublicURL = publicURL
+	iss, err := issuer.New(issuer.Options{Config: cfg, Store: issuerstore.New(db.Gorm, lists), Lists: lists,
+		Tenants: env.Service, Sealer: env.Master, Audit: env.AuditLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iss
 }
 
 type response struct {

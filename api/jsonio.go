@@ -14,8 +14,8 @@ import (
 // decodeJSON reads a JSON object body strictly: the content type must be JSON, unknown fields
 // are refused, and there must be exactly one value.
 func decodeJSON(c echo.Context, into any) error {
-	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
-		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
+	if err := requireJSON(c); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
@@ -24,6 +24,25 @@ func decodeJSON(c echo.Context, into any) error {
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return problem(http.StatusBadRequest, "invalid-json", "Invalid JSON", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+func requireJSON(c echo.Context) error {
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
+		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
+	}
+	return nil
+}
+
+// decodeJSONLoose reads one JSON object and allows unknown members (protocol extensions).
+func decodeJSONLoose(c echo.Context, into any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	if err := dec.Decode(into); err != nil {
+		return err
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return errors.New("the body must hold exactly one JSON object")
 	}
 	return nil
 }

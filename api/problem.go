@@ -2,12 +2,17 @@ package api
 
 import (
 	"errors"
+	"strings"
 	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
+	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
+	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 )
 
 // Problem is an RFC 9457 problem details object.
@@ -41,6 +46,7 @@ func toProblem(err error) *Problem {
 	var (
 		p  *Problem
 		v  *tenant.ValidationError
+		tv *toewijzing.ValidationError
 		he *echo.HTTPError
 	)
 	switch {
@@ -52,6 +58,20 @@ func toProblem(err error) *Problem {
 			out.InvalidParams = append(out.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Message})
 		}
 		return out
+	case errors.As(err, &tv):
+		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", tv.Error())
+		for _, f := range tv.Fields {
+			out.InvalidParams = append(out.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Reason})
+		}
+		return out
+	case errors.Is(err, issuer.ErrReasonRequired):
+		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", err.Error())
+		out.InvalidParams = []InvalidParam{{Name: "reason", Reason: err.Error()}}
+		return out
+	case errors.Is(err, issuer.ErrConflict):
+		return problem(http.StatusConflict, "conflict", "Conflict", "the current state does not allow this")
+	case errors.Is(err, issuer.ErrNotFound), errors.Is(err, issuer.ErrExpired), errors.Is(err, slstore.ErrNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", "no such resource")
 	case errors.Is(err, tenant.ErrUnauthorized):
 		return problem(http.StatusUnauthorized, "unauthorized", "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>'")
 	case errors.Is(err, tenant.ErrForbidden):
@@ -87,6 +107,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if protocolRoutes[strings.TrimPrefix(c.Path(), s.basePath())] {
+		s.handleProtocolError(err, c)
+		return
+	}
 	p := toProblem(err)
 	p.Instance = c.Request().URL.Path
 	level := slog.LevelWarn
@@ -102,4 +126,43 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	_ = jsonEncode(c.Response(), p)
+}
+
+// handleProtocolError answers OAuth and OpenID4VCI endpoints in their own error shape
+// (RFC 6749 §5.2): {"error", "error_description"}; unknown errors are server_error.
+func (s *Server) handleProtocolError(err error, c echo.Context) {
+	e := toOAuthError(err)
+	level := slog.LevelWarn
+	if e.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request().Context(), level, "protocol request failed",
+		slog.String("route", c.Path()), slog.Int("status", e.Status), slog.String("error", err.Error()),
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
+	if e.Status == http.StatusUnauthorized {
+		// RFC 6750 §3 and RFC 9449 §7.1: say which scheme and what went wrong.
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer error="invalid_token", DPoP error="invalid_token", algs="ES256 ES384 EdDSA"`)
+	}
+	if e.Code == oid4vci.ErrUseDPoPNonce && c.Path() != "/o/:slug/token" {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="use_dpop_nonce"`)
+		e.Status = http.StatusUnauthorized
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	_ = c.JSON(e.Status, e)
+}
+
+func toOAuthError(err error) *oid4vci.Error {
+	var (
+		e  *oid4vci.Error
+		he *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, tenant.ErrNotFound), errors.Is(err, issuer.ErrNotFound), errors.Is(err, issuer.ErrExpired):
+		return oid4vci.NewError(http.StatusNotFound, oid4vci.ErrInvalidRequest, "not found or expired", err)
+	case errors.As(err, &he) && he.Code < 500:
+		return oid4vci.NewError(he.Code, oid4vci.ErrInvalidRequest, http.StatusText(he.Code), err)
+	}
+	return oid4vci.NewError(http.StatusInternalServerError, oid4vci.ErrServerError, "the server could not handle the request", err)
 }

@@ -1,5 +1,11 @@
 package api
 
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/sociaaldomein/bewijs/issuer"
+)
+
 // PublicRoutes are the routes outside the admin API, each governed by its own specification
 // rather than openapi.yaml. A test fails when a registered route is in neither.
 var PublicRoutes = map[string]string{
@@ -7,6 +13,30 @@ var PublicRoutes = map[string]string{
 	"GET /readyz":           "readiness: database reachable and migrations current",
 	"GET /metrics":          "Prometheus metrics",
 	"GET /o/:slug/did.json": "did:web DID document (W3C did:web method)",
+
+	"GET /.well-known/openid-credential-issuer/o/:slug":   "OpenID4VCI 1.0 §12.2 credential issuer metadata",
+	"GET /.well-known/oauth-authorization-server/o/:slug": "RFC 8414 authorization server metadata",
+	"GET /o/:slug/credential-offer/:id":                   "OpenID4VCI 1.0 §4.1.3 credential offer by reference",
+	"GET /o/:slug/offer/:id":                              "offer page: QR code and same-device link (HTML)",
+	"GET /o/:slug/offer/:id/qr.png":                       "offer QR code (PNG)",
+	"POST /o/:slug/token":                                 "RFC 6749 / OpenID4VCI 1.0 §6 token endpoint (DPoP RFC 9449)",
+	"POST /o/:slug/nonce":                                 "OpenID4VCI 1.0 §7 nonce endpoint",
+	"POST /o/:slug/credential":                            "OpenID4VCI 1.0 §8 credential endpoint",
+	"POST /o/:slug/notification":                          "OpenID4VCI 1.0 §11 notification endpoint",
+	"GET /o/:slug/status/:list":                           "Token Status List (statuslist+jwt)",
+	"GET /vct/:vct":                                       "SD-JWT VC type metadata",
+}
+
+// protocolRoutes answer errors in the OAuth shape ({error, error_description}), not as
+// problem JSON.
+var protocolRoutes = map[string]bool{
+	"/.well-known/openid-credential-issuer/o/:slug":   true,
+	"/.well-known/oauth-authorization-server/o/:slug": true,
+	"/o/:slug/credential-offer/:id":                   true,
+	"/o/:slug/token":                                  true,
+	"/o/:slug/nonce":                                  true,
+	"/o/:slug/credential":                             true,
+	"/o/:slug/notification":                           true,
 }
 
 func (s *Server) routes() {
@@ -15,6 +45,9 @@ func (s *Server) routes() {
 	root.GET("/readyz", s.readyz)
 	root.GET("/metrics", s.metricsHandler())
 	root.GET("/o/:slug/did.json", s.didDocument)
+	if s.deps.Issuer != nil {
+		s.issuerRoutes(root)
+	}
 
 	v1 := root.Group("/api/v1")
 	v1.GET("/openapi.json", s.openAPI)
@@ -27,4 +60,25 @@ func (s *Server) routes() {
 	admin.DELETE("/tenants/:slug/keys/:kid", s.removeKey)
 	admin.POST("/tenants/:slug/api-keys", s.createAPIKey)
 	admin.GET("/did-documents", s.resolveDID)
+	if s.deps.Issuer != nil {
+		admin.POST("/beschikkingen", s.createBeschikking)
+		admin.GET("/beschikkingen/:id", s.getBeschikking)
+		admin.POST("/beschikkingen/:id/revoke", s.changeBeschikking(issuer.Revoke))
+		admin.POST("/beschikkingen/:id/suspend", s.changeBeschikking(issuer.Suspend))
+		admin.POST("/beschikkingen/:id/reinstate", s.changeBeschikking(issuer.Reinstate))
+	}
+}
+
+func (s *Server) issuerRoutes(root *echo.Group) {
+	root.GET("/.well-known/openid-credential-issuer/o/:slug", s.issuerMetadata)
+	root.GET("/.well-known/oauth-authorization-server/o/:slug", s.authorizationServerMetadata)
+	root.GET("/o/:slug/credential-offer/:id", s.credentialOffer)
+	root.GET("/o/:slug/offer/:id", s.offerPage)
+	root.GET("/o/:slug/offer/:id/qr.png", s.offerQR)
+	root.POST("/o/:slug/token", s.token)
+	root.POST("/o/:slug/nonce", s.nonce)
+	root.POST("/o/:slug/credential", s.credential)
+	root.POST("/o/:slug/notification", s.notification)
+	root.GET("/o/:slug/status/:list", s.statusList)
+	root.GET("/vct/:vct", s.typeMetadata)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/issuer"
 )
 
 // Version is the admin API version, sent in the API-Version header of every response.
@@ -69,6 +70,8 @@ type Health interface {
 // Deps are the services the handlers call.
 type Deps struct {
 	Tenants *tenant.Service
+	// Issuer is the OpenID4VCI credential issuer (nil: no issuance routes).
+	Issuer *issuer.Issuer
 	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
 	Resolver did.Resolver
 	Health   Health

@@ -17,6 +17,8 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/audit"
 	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/internal/keys"
+	"github.com/sociaaldomein/bewijs/internal/pki"
+	pkistore "github.com/sociaaldomein/bewijs/internal/pki/store"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	tenantstore "github.com/sociaaldomein/bewijs/internal/tenant/store"
 	"github.com/sociaaldomein/bewijs/migrations"
@@ -28,6 +30,8 @@ type app struct {
 	resolver  *resolver.Multi
 	audit     *audit.Log
 	tenants   *tenant.Service
+	ca        *pki.Authority      // the pilot CA
+	certs     *tenant.CertService // X.509 chains of tenant keys, for x5c
 	publicURL *url.URL
 	log       *slog.Logger
 }
@@ -53,18 +57,22 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 		return nil, err
 	}
 	auditLog := audit.New(auditstore.New(db.Gorm), log, nil)
+	keyBackend := keys.NewLocal(master)
 	tenants := tenant.NewService(tenant.Options{
 		Store:     tenantstore.New(db.Gorm),
-		Keys:      keys.NewLocal(master),
+		Keys:      keyBackend,
 		Audit:     auditLog,
 		PublicURL: publicURL,
 	})
+	pkiStore := pkistore.New(db.Gorm)
+	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkiStore, Keys: keyBackend, Audit: auditLog})
+	certs := tenant.NewCertService(tenant.CertOptions{Tenants: tenants, Store: pkiStore, CA: ca})
 	dids, err := newResolver(s)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	return &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, publicURL: publicURL, log: log}, nil
+	return &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log}, nil
 }
 
 // newResolver resolves other parties' DIDs; --insecure-localhost lets did:web use http and

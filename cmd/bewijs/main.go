@@ -67,6 +67,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd(), newPKICmd())
 	return root
 }

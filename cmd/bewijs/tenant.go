@@ -15,7 +15,7 @@ func newTenantCmd() *cobra.Command {
 	var s settings
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage organisations (gemeenten, aanbieders, trust anchors)"}
 	registerAdmin(&s, cmd.PersistentFlags())
-	cmd.AddCommand(tenantCreateCmd(&s), tenantListCmd(&s), tenantRotateKeyCmd(&s), tenantAPIKeyCmd(&s),
+	cmd.AddCommand(tenantCertCmd(&s), tenantCreateCmd(&s), tenantListCmd(&s), tenantRotateKeyCmd(&s), tenantAPIKeyCmd(&s),
 		tenantKeysCmd(&s), tenantRemoveKeyCmd(&s))
 	return cmd
 }

@@ -62,6 +62,15 @@ func Sign(payload []byte, s Signer, headers map[string]any) (string, error) {
 	}
 	hdr := jws.NewHeaders()
 	for k, v := range headers {
+		if k == jws.JWKKey {
+			// An embedded public key (DPoP proofs, OpenID4VCI key proofs) may be given as a
+			// standard library key; only its public members are sent.
+			key, err := publicJWK(v)
+			if err != nil {
+				return "", err
+			}
+			v = key
+		}
 		if err := hdr.Set(k, v); err != nil {
 			return "", fmt.Errorf("jose: header %s: %w", k, err)
 		}
@@ -132,6 +141,16 @@ func Verify(compact string, pub crypto.PublicKey) ([]byte, Header, error) {
 		return nil, Header{}, fmt.Errorf("jose: signature does not verify: %w", err)
 	}
 	return payload, hdr, nil
+}
+
+func publicJWK(v any) (jwk.Key, error) {
+	switch k := v.(type) {
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		return jwk.FromRaw(k)
+	case jwk.Key:
+		return k.PublicKey()
+	}
+	return nil, fmt.Errorf("jose: jwk header must be a public key, not %T", v)
 }
 
 // Thumbprint is the RFC 7638 SHA-256 JWK thumbprint of a public key, base64url.

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -105,4 +106,26 @@ func FuzzVerify(f *testing.F) {
 		_, _, _ = jose.Verify(s, key.Public())
 		_, _ = jose.ParseHeader(s)
 	})
+}
+
+func TestSignEmbedsPublicJWK(t *testing.T) {
+	key := p256(t)
+	jws, err := jose.Sign([]byte("x"), jose.Signer{Key: key}, map[string]any{"jwk": key.Public()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, err := jose.ParseHeader(jws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwk, ok := hdr.Raw["jwk"]
+	if !ok {
+		t.Fatal("no jwk header")
+	}
+	if fmt.Sprint(jwk) == "" || strings.Contains(fmt.Sprint(jwk), " d:") {
+		t.Fatalf("jwk header %v", jwk)
+	}
+	if _, err := jose.Sign([]byte("x"), jose.Signer{Key: key}, map[string]any{"jwk": "not a key"}); err == nil {
+		t.Fatal("a non-key jwk header was accepted")
+	}
 }

@@ -180,3 +180,12 @@ func (s *Service) DIDDocument(ctx context.Context, slug string) (did.Document, e
 	}
 	return did.NewDocument(s.DID(slug), entries)
 }
+
+// Lookup returns an organisation by slug without an authorization check, for the public
+// protocol endpoints (issuer metadata, token, credential) that name the tenant in their URL.
+func (s *Service) Lookup(ctx context.Context, slug string) (Tenant, error) {
+	return s.store.BySlug(ctx, slug)
+}
+
+// IssuerURL is the organisation's OpenID4VCI Credential Issuer Identifier (and OAuth issuer).
+func (s *Service) IssuerURL(slug string) string { return s.base.String() + "/o/" + slug }

@@ -17,9 +17,11 @@ import (
 
 // Env is a tenant service with the database and audit store behind it.
 type Env struct {
-	DB      *migrations.DB
-	Service *tenant.Service
-	Audit   *auditstore.Store
+	DB       *migrations.DB
+	Service  *tenant.Service
+	Audit    *auditstore.Store
+	AuditLog *audit.Log
+	Master   *keys.MasterKeys
 }
 
 // New wires a service on db with a fresh master key, for the given public URL.
@@ -38,8 +40,9 @@ func New(t testing.TB, db *migrations.DB, publicURL string) Env {
 		t.Fatal(err)
 	}
 	as := auditstore.New(db.Gorm)
+	log := audit.New(as, nil, nil)
 	svc := tenant.NewService(tenant.Options{
-		Store: tenantstore.New(db.Gorm), Keys: keys.NewLocal(master), Audit: audit.New(as, nil, nil), PublicURL: u,
+		Store: tenantstore.New(db.Gorm), Keys: keys.NewLocal(master), Audit: log, PublicURL: u,
 	})
-	return Env{DB: db, Service: svc, Audit: as}
+	return Env{DB: db, Service: svc, Audit: as, AuditLog: log, Master: master}
 }

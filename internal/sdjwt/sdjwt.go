@@ -1,0 +1,141 @@
+// Package sdjwt issues, presents and verifies Selective Disclosure JWTs (RFC 9901) in the
+// compact serialization, with the parts of SD-JWT VC (draft-ietf-oauth-sd-jwt-vc-16) that
+// an issuer and a verifier need: the claims that must stay plaintext and the typ header
+// taken from the caller. It knows nothing about HTTP, storage or key discovery: callers
+// pass keys in and get typed errors (*Error) out.
+//
+// Disclosures are limited to object members ([salt, name, value]); array element
+// disclosures ([salt, value]) are verified and presented, but Issue never makes them.
+package sdjwt
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/sociaaldomein/bewijs/internal/jose"
+)
+
+// SDJWT is a parsed SD-JWT or SD-JWT+KB (not yet verified).
+type SDJWT struct {
+	IssuerJWT     string
+	Header        jose.Header // protected header of the issuer JWT (unverified until Verify)
+	Disclosures   []Disclosure
+	KeyBindingJWT string // "" when none
+}
+
+// Limits bound what Parse accepts from untrusted input.
+type Limits struct {
+	MaxBytes       int // length of the whole serialization
+	MaxDisclosures int // number of disclosures
+	MaxDepth       int // nesting of arrays and objects in the payload and in each disclosure
+}
+
+// DefaultLimits are the limits Parse applies: 64 KiB, 256 disclosures, depth 32.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 64 << 10, MaxDisclosures: 256, MaxDepth: 32}
+}
+
+// Parse splits and decodes an SD-JWT or SD-JWT+KB under DefaultLimits. Nothing is
+// verified: call Verify before trusting any of it.
+func Parse(s string) (*SDJWT, error) {
+	return ParseWithLimits(s, DefaultLimits())
+}
+
+// ParseWithLimits is Parse with explicit limits; zero fields take the default.
+func ParseWithLimits(s string, l Limits) (*SDJWT, error) {
+	l = l.withDefaults()
+	if len(s) > l.MaxBytes {
+		return nil, newError(CodeMalformed, "SD-JWT of %d bytes exceeds the limit of %d", len(s), l.MaxBytes)
+	}
+	// RFC 9901 §4: "<Issuer-signed JWT>~<Disclosure 1>~...~<Disclosure N>~<optional KB-JWT>";
+	// "In the case that there is no Key Binding JWT, the last element MUST be an empty
+	// string and the last separating tilde character MUST NOT be omitted."
+	parts := strings.Split(s, "~")
+	if len(parts) < 2 {
+		return nil, newError(CodeMalformed, "no '~' separator: not an SD-JWT")
+	}
+	if n := len(parts) - 2; n > l.MaxDisclosures {
+		return nil, newError(CodeMalformed, "%d disclosures exceed the limit of %d", n, l.MaxDisclosures)
+	}
+	out := &SDJWT{IssuerJWT: parts[0], KeyBindingJWT: parts[len(parts)-1]}
+	if err := parseIssuerJWT(out, l.MaxDepth); err != nil {
+		return nil, err
+	}
+	for i, enc := range parts[1 : len(parts)-1] {
+		if enc == "" {
+			return nil, newError(CodeMalformed, "disclosure %d is empty", i+1)
+		}
+		d, err := decodeDisclosure(enc, l.MaxDepth)
+		if err != nil {
+			return nil, err
+		}
+		out.Disclosures = append(out.Disclosures, d)
+	}
+	if out.KeyBindingJWT != "" {
+		if err := checkCompactJWS(out.KeyBindingJWT); err != nil {
+			return nil, wrapError(CodeMalformed, "key binding JWT", err)
+		}
+	}
+	return out, nil
+}
+
+func (l Limits) withDefaults() Limits {
+	def := DefaultLimits()
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = def.MaxBytes
+	}
+	if l.MaxDisclosures <= 0 {
+		l.MaxDisclosures = def.MaxDisclosures
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = def.MaxDepth
+	}
+	return l
+}
+
+// parseIssuerJWT checks that the Issuer-signed JWT is a compact JWS whose header and
+// payload decode, and fills in the unverified header.
+func parseIssuerJWT(s *SDJWT, maxDepth int) error {
+	if err := checkCompactJWS(s.IssuerJWT); err != nil {
+		return wrapError(CodeMalformed, "issuer-signed JWT", err)
+	}
+	if _, err := jwtPayload(s.IssuerJWT, maxDepth); err != nil {
+		return wrapError(CodeMalformed, "issuer-signed JWT", err)
+	}
+	hdr, err := jose.ParseHeader(s.IssuerJWT)
+	if err != nil {
+		return wrapError(CodeMalformed, "issuer-signed JWT header", err)
+	}
+	s.Header = hdr
+	return nil
+}
+
+// checkCompactJWS checks the ABNF of RFC 9901 §4: JWT = BASE64URL "." BASE64URL "." BASE64URL.
+func checkCompactJWS(s string) error {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return errors.New("not a compact JWS")
+	}
+	for _, p := range parts {
+		if _, err := decodeB64(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// presented is the SD-JWT part of a presentation: the Issuer-signed JWT and the
+// disclosures, each followed by '~' (RFC 9901 §4.3.1, the input of sd_hash).
+func (s *SDJWT) presented() string {
+	var b strings.Builder
+	b.WriteString(s.IssuerJWT)
+	b.WriteByte('~')
+	for _, d := range s.Disclosures {
+		b.WriteString(d.Encoded)
+		b.WriteByte('~')
+	}
+	return b.String()
+}
+
+// String serializes s again: the presented SD-JWT followed by the KB-JWT, if any.
+func (s *SDJWT) String() string { return s.presented() + s.KeyBindingJWT }

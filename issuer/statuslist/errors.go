@@ -1,0 +1,81 @@
+package statuslist
+
+import "fmt"
+
+// Reason says why a status list operation failed.
+type Reason int
+
+const (
+	// ReasonBits: bits is not 1, 2, 4 or 8.
+	ReasonBits Reason = iota + 1
+	// ReasonSize: a list size or byte cap that is not positive.
+	ReasonSize
+	// ReasonIndex: an index outside the list.
+	ReasonIndex
+	// ReasonStatus: a status value that does not fit in the list's bits.
+	ReasonStatus
+	// ReasonMalformed: an lst that is not base64url or not a ZLIB stream.
+	ReasonMalformed
+	// ReasonTooLarge: an lst that decompresses to more than the caller's cap.
+	ReasonTooLarge
+	// ReasonClaims: a token payload that cannot be built (bad uri, times or ttl).
+	ReasonClaims
+)
+
+// Sentinels for errors.Is: every *Error matches the sentinel of its Reason.
+var (
+	ErrBits      = &Error{Reason: ReasonBits, Detail: "bits must be 1, 2, 4 or 8"}
+	ErrSize      = &Error{Reason: ReasonSize, Detail: "size must be positive"}
+	ErrIndex     = &Error{Reason: ReasonIndex, Detail: "index out of range"}
+	ErrStatus    = &Error{Reason: ReasonStatus, Detail: "status does not fit in bits"}
+	ErrMalformed = &Error{Reason: ReasonMalformed, Detail: "malformed status list"}
+	ErrTooLarge  = &Error{Reason: ReasonTooLarge, Detail: "status list too large"}
+	ErrClaims    = &Error{Reason: ReasonClaims, Detail: "invalid status list token claims"}
+)
+
+// Error is a status list failure: its reason, a description safe to show, and the cause.
+type Error struct {
+	Reason Reason
+	Detail string
+	Cause  error
+}
+
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return "statuslist: " + e.Detail + ": " + e.Cause.Error()
+	}
+	return "statuslist: " + e.Detail
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Is matches any *Error with the same Reason, so errors.Is(err, ErrIndex) works.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Reason == e.Reason
+}
+
+func newError(r Reason, cause error, format string, args ...any) *Error {
+	return &Error{Reason: r, Detail: fmt.Sprintf(format, args...), Cause: cause}
+}
+
+func bitsError(bits int) *Error {
+	return newError(ReasonBits, nil, "bits must be 1, 2, 4 or 8 (got %d)", bits)
+}
+
+func indexError(idx, size int) *Error {
+	return newError(ReasonIndex, nil, "index %d outside the list [0, %d)", idx, size)
+}
+
+func statusError(s Status, bits int) *Error {
+	return newError(ReasonStatus, nil, "status %d does not fit in %d bits", s, bits)
+}
+
+func malformed(cause error, what string) *Error {
+	return newError(ReasonMalformed, cause, "malformed lst: %s", what)
+}
+
+func claimsError(what string) *Error {
+	return newError(ReasonClaims, nil, "status list token: %s", what)
+}

@@ -1,0 +1,160 @@
+package issuer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+)
+
+// State of a beschikking.
+type State string
+
+// States: offered (waiting for the wallet), issued, suspended, revoked, expired.
+const (
+	Offered   State = "offered"
+	Issued    State = "issued"
+	Suspended State = "suspended"
+	Revoked   State = "revoked"
+	Expired   State = "expired"
+)
+
+// Beschikking is a gemeente's decision as offered to a citizen's wallet.
+type Beschikking struct {
+	ID                string
+	TenantID          string
+	Beschikkingnummer string
+	Wet               string
+	State             State
+	StateReason       string
+	OfferExpiresAt    time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Credential is one toegewezen product of a beschikking: one SD-JWT VC (or a batch of them).
+type Credential struct {
+	ID               string
+	BeschikkingID    string
+	TenantID         string
+	ConfigurationID  string
+	Toewijzingnummer int64
+	AanbiederAGB     string
+	SealedClaims     string // "" once issued
+	NotBefore        time.Time
+	ExpiresAt        time.Time
+	IssuedAt         *time.Time
+}
+
+// IssuedCredential is one credential handed out, with its status list entry.
+type IssuedCredential struct {
+	ID             string
+	CredentialID   string
+	StatusListID   string
+	StatusIndex    int
+	HolderJKT      string
+	NotificationID string
+	IssuedAt       time.Time
+}
+
+// Offer is a credential offer by reference.
+type Offer struct {
+	ID            string
+	TenantID      string
+	BeschikkingID string
+	Body          []byte
+	ExpiresAt     time.Time
+}
+
+// Code is a pre-authorized or authorization code (stored hashed).
+type Code struct {
+	Hash          string
+	Kind          string // "pre-authorized" or "authorization"
+	TenantID      string
+	BeschikkingID string
+	TxCodeHash    string
+	CodeChallenge string
+	RedirectURI   string
+	ClientID      string
+	DPoPJKT       string
+	ExpiresAt     time.Time
+}
+
+// AccessToken is an issued access token (stored hashed).
+type AccessToken struct {
+	Hash          string
+	TenantID      string
+	BeschikkingID string
+	DPoPJKT       string
+	ExpiresAt     time.Time
+}
+
+// StatusEntry is a status list entry allocated for an issued credential.
+type StatusEntry struct {
+	ListID string
+	Index  int
+}
+
+// IssueBatch is what one credential request issues: n credentials of one Credential.
+type IssueBatch struct {
+	TenantID       string
+	CredentialID   string
+	HolderJKTs     []string // one per credential
+	At             time.Time
+	NotificationID string // one for the whole batch (§8.3)
+}
+
+// Store persists issuance state. Every method is one transaction.
+type Store interface {
+	// CreateBeschikking stores a beschikking with its credentials, offer and code, all or nothing.
+	CreateBeschikking(ctx context.Context, b Beschikking, creds []Credential, offer Offer, code Code) error
+	Beschikking(ctx context.Context, tenantID, id string) (Beschikking, []Credential, error)
+	// SetState moves a beschikking to a new state if it is in one of from (otherwise
+	// ErrConflict) and sets the status list entry of everything issued for it to status, in
+	// one transaction: the next status list token shows the change.
+	SetState(ctx context.Context, tenantID, id string, from []State, to State, reason string, at time.Time, status statuslist.Status) error
+	Offer(ctx context.Context, tenantID, id string) (Offer, error)
+
+	// RedeemPreAuthorizedCode marks the code used when txCodeHash matches (or none is required)
+	// and returns it. A wrong tx_code counts a failure; at maxFailures the code is dead.
+	RedeemPreAuthorizedCode(ctx context.Context, tenantID, codeHash, txCodeHash string, maxFailures int, now time.Time) (Code, error)
+	SaveCode(ctx context.Context, c Code) error
+	RedeemAuthorizationCode(ctx context.Context, tenantID, codeHash string, now time.Time) (Code, error)
+
+	SaveAccessToken(ctx context.Context, t AccessToken) error
+	AccessToken(ctx context.Context, tenantID, hash string, now time.Time) (AccessToken, error)
+
+	SaveNonce(ctx context.Context, tenantID, nonce, purpose string, expires time.Time) error
+	// ConsumeNonce uses a c_nonce once; CheckNonce accepts a DPoP nonce until it expires.
+	ConsumeNonce(ctx context.Context, tenantID, nonce string, now time.Time) error
+	CheckNonce(ctx context.Context, tenantID, nonce, purpose string, now time.Time) error
+	// Remember stores key until expires; a key already present gives ErrReplay.
+	Remember(ctx context.Context, key string, expires time.Time) error
+
+	// Issue allocates one status entry per holder key, calls sign with them (the caller
+	// builds and signs the credentials), records what was issued, erases the sealed claims
+	// and marks the beschikking issued, all in one transaction. Nothing is recorded if sign
+	// fails.
+	Issue(ctx context.Context, b IssueBatch, sign func(entries []StatusEntry) ([]string, error)) ([]IssuedCredential, error)
+	// Notify records a wallet's notification for an issued credential.
+	Notify(ctx context.Context, tenantID, notificationID, event string) error
+
+	SavePAR(ctx context.Context, tenantID, requestURI string, params []byte, expires time.Time) error
+	RedeemPAR(ctx context.Context, tenantID, requestURI string, now time.Time) ([]byte, error)
+}
+
+// Store errors.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("state does not allow this")
+	ErrReplay   = errors.New("already used")
+	ErrExpired  = errors.New("expired")
+	// ErrTxCode is a wrong tx_code; ErrCodeDead a code that has seen too many.
+	ErrTxCode   = errors.New("wrong tx_code")
+	ErrCodeDead = errors.New("code no longer usable")
+	// ErrTxCodeRequired and ErrTxCodeUnexpected: a tx_code missing where the offer asked for
+	// one, or sent where it did not (OpenID4VCI 1.0 §6.3: invalid_request; no try is counted).
+	ErrTxCodeRequired   = errors.New("tx_code required")
+	ErrTxCodeUnexpected = errors.New("tx_code not expected")
+)

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+)
+
+// Issue allocates status entries, lets sign build the credentials, and records them, all in
+// one transaction. The credential's sealed claims are erased: personal data is kept only
+// until it has been handed to the citizen.
+func (s *Store) Issue(ctx context.Context, b issuer.IssueBatch, sign func([]issuer.StatusEntry) ([]string, error)) ([]issuer.IssuedCredential, error) {
+	var out []issuer.IssuedCredential
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		out = out[:0]
+		// Claim the credential first: a concurrent request for the same credential waits here
+		// (row lock on PostgreSQL, the write lock on SQLite) and then finds it issued.
+		res := tx.Model(&credentialRow{}).Where("id = ? AND tenant_id = ? AND claims IS NOT NULL", b.CredentialID, b.TenantID).
+			Updates(map[string]any{"claims": nil, "issued_at": b.At.UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return issuer.ErrConflict
+		}
+		entries := make([]issuer.StatusEntry, 0, len(b.HolderJKTs))
+		for range b.HolderJKTs {
+			e, err := s.status.Allocate(ctx, tx, b.TenantID, b.CredentialID)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, issuer.StatusEntry{ListID: e.ListID, Index: e.Index})
+		}
+		if _, err := sign(entries); err != nil {
+			return err
+		}
+		for k, e := range entries {
+			row := issuedRow{ID: uuid.NewString(), CredentialID: b.CredentialID, StatusListID: e.ListID, StatusIdx: e.Index,
+				HolderJKT: b.HolderJKTs[k], NotificationID: b.NotificationID, IssuedAt: b.At.UTC()}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+			out = append(out, issuer.IssuedCredential{ID: row.ID, CredentialID: row.CredentialID, StatusListID: row.StatusListID,
+				StatusIndex: row.StatusIdx, HolderJKT: row.HolderJKT, NotificationID: row.NotificationID, IssuedAt: row.IssuedAt})
+		}
+		return s.markIssued(tx, b)
+	})
+	if err != nil {
+		return nil, mapErr("issue", err)
+	}
+	return out, nil
+}
+
+// markIssued moves an offered beschikking to issued.
+func (s *Store) markIssued(tx *gorm.DB, b issuer.IssueBatch) error {
+	var cred credentialRow
+	if err := tx.Select("beschikking_id").Where("id = ?", b.CredentialID).Take(&cred).Error; err != nil {
+		return err
+	}
+	return tx.Model(&beschikkingRow{}).Where("id = ? AND state = ?", cred.BeschikkingID, string(issuer.Offered)).
+		Updates(map[string]any{"state": string(issuer.Issued), "updated_at": b.At.UTC()}).Error
+}
+
+// SetState changes a beschikking's state and the status of everything issued for it in one
+// transaction. Revoking an offered beschikking also drops its offer and unused codes.
+func (s *Store) SetState(ctx context.Context, tenantID, id string, from []issuer.State, to issuer.State, reason string, at time.Time, st statuslist.Status) error {
+	states := make([]string, len(from))
+	for k, f := range from {
+		states[k] = string(f)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Model(&beschikkingRow{}).Where("id = ? AND state IN ?", id, states)
+		if tenantID != "" {
+			q = q.Where("tenant_id = ?", tenantID)
+		}
+		res := q.Updates(map[string]any{"state": string(to), "state_reason": reason, "updated_at": at.UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return s.conflictOrMissing(tx, tenantID, id)
+		}
+		if to == issuer.Revoked {
+			if err := s.dropOffer(tx, id); err != nil {
+				return err
+			}
+		}
+		return s.setIssuedStatus(ctx, tx, id, st)
+	})
+	return mapErr("set state", err)
+}
+
+func (s *Store) conflictOrMissing(tx *gorm.DB, tenantID, id string) error {
+	q := tx.Model(&beschikkingRow{}).Where("id = ?", id)
+	if tenantID != "" {
+		q = q.Where("tenant_id = ?", tenantID)
+	}
+	var n int64
+	if err := q.Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return issuer.ErrNotFound
+	}
+	return issuer.ErrConflict
+}
+
+// dropOffer kills the offer of a revoked beschikking: the offer, unused codes and unissued
+// claims go.
+func (s *Store) dropOffer(tx *gorm.DB, id string) error {
+	if err := tx.Where("beschikking_id = ?", id).Delete(&offerRow{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("beschikking_id = ? AND used_at IS NULL", id).Delete(&codeRow{}).Error; err != nil {
+		return err
+	}
+	return tx.Model(&credentialRow{}).Where("beschikking_id = ? AND claims IS NOT NULL", id).Update("claims", nil).Error
+}
+
+func (s *Store) setIssuedStatus(ctx context.Context, tx *gorm.DB, id string, st statuslist.Status) error {
+	var rows []issuedRow
+	err := tx.Table("issued_credentials").Select("issued_credentials.status_list_id, issued_credentials.status_idx").
+		Joins("JOIN beschikking_credentials c ON c.id = issued_credentials.credential_id").
+		Where("c.beschikking_id = ?", id).Find(&rows).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := s.status.SetStatus(ctx, tx, r.StatusListID, r.StatusIdx, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Notify records the event a wallet reports for a batch (§11).
+func (s *Store) Notify(ctx context.Context, tenantID, notificationID, event string) error {
+	res := s.db.WithContext(ctx).Model(&issuedRow{}).
+		Where("notification_id = ? AND credential_id IN (?)", notificationID,
+			s.db.Model(&credentialRow{}).Select("id").Where("tenant_id = ?", tenantID)).
+		Update("notified_event", event)
+	if res.Error != nil {
+		return mapErr("notify", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return issuer.ErrNotFound
+	}
+	return nil
+}
+
+type parRow struct {
+	RequestURI string `gorm:"column:request_uri;primaryKey"`
+	TenantID   string
+	Params     string
+	ExpiresAt  time.Time
+	UsedAt     *time.Time
+}
+
+func (parRow) TableName() string { return "oid4vci_par" }
+
+// SavePAR stores a pushed authorization request.
+func (s *Store) SavePAR(ctx context.Context, tenantID, requestURI string, params []byte, expires time.Time) error {
+	return mapErr("save PAR", s.db.WithContext(ctx).Create(&parRow{RequestURI: requestURI, TenantID: tenantID, Params: string(params), ExpiresAt: expires.UTC()}).Error)
+}
+
+// RedeemPAR uses a pushed authorization request once (RFC 9126 §4: one-time use is
+// recommended).
+func (s *Store) RedeemPAR(ctx context.Context, tenantID, requestURI string, now time.Time) ([]byte, error) {
+	var r parRow
+	if err := s.db.WithContext(ctx).Where("request_uri = ? AND tenant_id = ?", requestURI, tenantID).Take(&r).Error; err != nil {
+		return nil, mapErr("find PAR", err)
+	}
+	if now.After(r.ExpiresAt) {
+		return nil, issuer.ErrExpired
+	}
+	res := s.db.WithContext(ctx).Model(&parRow{}).Where("request_uri = ? AND used_at IS NULL", requestURI).Update("used_at", now.UTC())
+	if res.Error != nil {
+		return nil, mapErr("use PAR", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return nil, issuer.ErrReplay
+	}
+	return []byte(r.Params), nil
+}
+
+// Sweep deletes protocol state that has expired: nonces, replay keys, access tokens, used or
+// expired codes, offers and PARs. Run it periodically.
+func (s *Store) Sweep(ctx context.Context, now time.Time) error {
+	now = now.UTC()
+	db := s.db.WithContext(ctx)
+	for _, q := range []struct {
+		model any
+		where string
+	}{
+		{&nonceRow{}, "expires_at < ?"},
+		{&replayRow{}, "expires_at < ?"},
+		{&tokenRow{}, "expires_at < ?"},
+		{&codeRow{}, "expires_at < ?"},
+		{&offerRow{}, "expires_at < ?"},
+		{&parRow{}, "expires_at < ?"},
+	} {
+		if err := db.Where(q.where, now).Delete(q.model).Error; err != nil {
+			return mapErr("sweep", err)
+		}
+	}
+	return nil
+}
