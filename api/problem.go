@@ -2,9 +2,9 @@ package api
 
 import (
 	"errors"
-	"strings"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 

@@ -28,13 +28,13 @@ type ReceiveOptions struct {
 
 // session is one issuance: metadata, the access token and its DPoP key.
 type session struct {
-	c        *Client
-	issuer   string
-	md       oid4vci.IssuerMetadata
-	as       oid4vci.AuthorizationServerMetadata
-	dpopKey  crypto.Signer
-	nonce    string // the latest DPoP nonce
-	token    oid4vci.TokenResponse
+	c       *Client
+	issuer  string
+	md      oid4vci.IssuerMetadata
+	as      oid4vci.AuthorizationServerMetadata
+	dpopKey crypto.Signer
+	nonce   string // the latest DPoP nonce
+	token   oid4vci.TokenResponse
 }
 
 // Receive redeems a credential offer with the pre-authorized code and returns the verified

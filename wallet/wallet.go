@@ -12,20 +12,20 @@ import (
 
 // Credential is a credential held by the wallet.
 type Credential struct {
-	ID              string         `json:"id"`
-	Format          string         `json:"format"`
-	VCT             string         `json:"vct"`
-	Issuer          string         `json:"issuer"` // iss: the issuer's DID
-	CredentialIssuer string        `json:"credential_issuer"` // OpenID4VCI issuer URL it came from
-	ConfigurationID string         `json:"credential_configuration_id"`
-	Raw             string         `json:"raw"` // the SD-JWT as issued, all disclosures
-	HolderKeyID     string         `json:"holder_key_id"`
-	Claims          map[string]any `json:"claims"` // all disclosed claims, processed
-	StatusURI       string         `json:"status_uri,omitempty"`
-	StatusIndex     int            `json:"status_idx,omitempty"`
-	ExpiresAt       time.Time      `json:"expires_at"`
-	ReceivedAt      time.Time      `json:"received_at"`
-	NotificationID  string         `json:"notification_id,omitempty"`
+	ID               string         `json:"id"`
+	Format           string         `json:"format"`
+	VCT              string         `json:"vct"`
+	Issuer           string         `json:"issuer"`            // iss: the issuer's DID
+	CredentialIssuer string         `json:"credential_issuer"` // OpenID4VCI issuer URL it came from
+	ConfigurationID  string         `json:"credential_configuration_id"`
+	Raw              string         `json:"raw"` // the SD-JWT as issued, all disclosures
+	HolderKeyID      string         `json:"holder_key_id"`
+	Claims           map[string]any `json:"claims"` // all disclosed claims, processed
+	StatusURI        string         `json:"status_uri,omitempty"`
+	StatusIndex      int            `json:"status_idx,omitempty"`
+	ExpiresAt        time.Time      `json:"expires_at"`
+	ReceivedAt       time.Time      `json:"received_at"`
+	NotificationID   string         `json:"notification_id,omitempty"`
 }
 
 // Key is a holder key: one per credential, so that credentials cannot be linked by key.

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sociaaldomein/bewijs/api"
 	"github.com/sociaaldomein/bewijs/did/resolver"
 	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/audit"
@@ -21,6 +24,9 @@ import (
 	pkistore "github.com/sociaaldomein/bewijs/internal/pki/store"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	tenantstore "github.com/sociaaldomein/bewijs/internal/tenant/store"
+	"github.com/sociaaldomein/bewijs/issuer"
+	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
+	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
 	"github.com/sociaaldomein/bewijs/migrations"
 )
 
@@ -32,6 +38,9 @@ type app struct {
 	tenants   *tenant.Service
 	ca        *pki.Authority      // the pilot CA
 	certs     *tenant.CertService // X.509 chains of tenant keys, for x5c
+	issuer    *issuer.Issuer
+	issuance  *issuerstore.Store
+	metrics   *prometheus.Registry
 	publicURL *url.URL
 	log       *slog.Logger
 }
@@ -72,7 +81,29 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 		_ = db.Close()
 		return nil, err
 	}
-	return &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log}, nil
+	a := &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log,
+		metrics: prometheus.NewRegistry()}
+	if err := a.wireIssuer(master); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// wireIssuer builds the OpenID4VCI issuer: status lists, its store, the tenant keys and
+// certificates, and the master key to seal claims at rest.
+func (a *app) wireIssuer(master *keys.MasterKeys) error {
+	lists := slstore.New(a.db.Gorm, slstore.DefaultConfig())
+	a.issuance = issuerstore.New(a.db.Gorm, lists)
+	metrics, err := api.NewIssuerMetrics(a.metrics)
+	if err != nil {
+		return err
+	}
+	cfg := issuer.DefaultConfig()
+	cfg.PublicURL = a.publicURL
+	a.issuer, err = issuer.New(issuer.Options{Config: cfg, Store: a.issuance, Lists: lists, Tenants: a.tenants,
+		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics})
+	return err
 }
 
 // newResolver resolves other parties' DIDs; --insecure-localhost lets did:web use http and

@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 )
 
 func main() {
@@ -37,7 +39,9 @@ func exitCode(err error) int {
 	)
 	switch {
 	case errors.As(err, &v), errors.As(err, &usage), errors.Is(err, tenant.ErrConflict),
-		errors.Is(err, tenant.ErrNotFound), errors.Is(err, tenant.ErrForbidden):
+		errors.Is(err, tenant.ErrNotFound), errors.Is(err, tenant.ErrForbidden),
+		errors.Is(err, toewijzing.ErrInvalid), errors.Is(err, issuer.ErrNotFound), errors.Is(err, issuer.ErrConflict),
+		errors.Is(err, issuer.ErrReasonRequired):
 		return 2
 	}
 	return 1
@@ -67,6 +71,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd(), newPKICmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd(), newBeschikkingCmd(), newWalletCmd(), newPKICmd())
 	return root
 }

@@ -187,11 +187,11 @@ type server struct {
 	base   string
 }
 
-func startServe(t *testing.T, dir, addr string) *server {
+func startServe(t *testing.T, dir, addr string, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--demo")
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BEWIJS_ADDR=" + addr, "BEWIJS_PUBLIC_URL=http://" + addr}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "BEWIJS_ADDR=" + addr, "BEWIJS_PUBLIC_URL=http://" + addr}, env...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	if err := cmd.Start(); err != nil {

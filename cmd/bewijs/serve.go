@@ -6,6 +6,7 @@ import (
 	"net"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -59,7 +60,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	}
 	cfg := api.DefaultConfig()
 	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
-	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Resolver: a.resolver, Health: a.db, Log: log})
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
 	if err != nil {
 		return usageError{err}
 	}
@@ -67,6 +68,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
 	}
+	go a.sweep(ctx, 5*time.Minute)
 	log.Info("bewijs listening", "addr", ln.Addr().String(), "public_url", a.publicURL.String(), "database", string(a.db.Engine))
 	return srv.Run(ctx, ln)
 }
@@ -80,4 +82,20 @@ func seedDemo(ctx context.Context, a *app) error {
 		"example_did_document", a.tenants.DIDDocumentURL("gemeente-utrecht"),
 		"next", "create an operator API key with `bewijs operator api-key`, then GET /api/v1/tenants")
 	return nil
+}
+
+// sweep deletes expired protocol state (nonces, codes, tokens, replay keys) periodically.
+func (a *app) sweep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := a.issuance.Sweep(ctx, now); err != nil && ctx.Err() == nil {
+				a.log.Warn("sweeping expired protocol state failed", "error", err.Error())
+			}
+		}
+	}
 }

@@ -73,7 +73,7 @@ func (l *List) Get(idx int) (Status, error) {
 // locate gives the byte holding entry idx and the shift of its lowest bit (§4.1 step 3).
 func (l *List) locate(idx int) (byteIdx int, shift uint) {
 	perByte := 8 / l.bits
-	return idx / perByte, uint(idx%perByte*l.bits)
+	return idx / perByte, uint(idx % perByte * l.bits)
 }
 
 // Bytes returns a copy of the uncompressed byte array.
