@@ -16,13 +16,18 @@ type statusChangeRequest struct {
 }
 
 // createBeschikking takes a toewijzing document (the shape of the domain fixtures) and offers
-// its credentials. ?tx_code=true protects the offer with a transaction code.
+// its credentials. ?tx_code=true protects the offer with a transaction code; ?login_code=true
+// also gives a one-time login code for a citizen who starts in the wallet.
 func (s *Server) createBeschikking(c echo.Context) error {
 	p := principal(c)
 	if p.Slug == "" {
 		return problem(http.StatusForbidden, "forbidden", "Forbidden", "use the API key of the gemeente that issues the beschikking")
 	}
 	txCode, err := boolQuery(c, "tx_code")
+	if err != nil {
+		return err
+	}
+	loginCode, err := boolQuery(c, "login_code")
 	if err != nil {
 		return err
 	}
@@ -33,7 +38,7 @@ func (s *Server) createBeschikking(c echo.Context) error {
 	if err != nil {
 		return badJSON(err)
 	}
-	created, err := s.deps.Issuer.CreateBeschikking(c.Request().Context(), p, p.Slug, body, issuer.CreateOptions{TxCode: txCode})
+	created, err := s.deps.Issuer.CreateBeschikking(c.Request().Context(), p, p.Slug, body, issuer.CreateOptions{TxCode: txCode, LoginCode: loginCode})
 	if err != nil {
 		return err
 	}

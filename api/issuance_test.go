@@ -22,6 +22,7 @@ type createdBeschikking struct {
 	OfferPageURL       string          `json:"offer_page_url"`
 	QRPNGURL           string          `json:"qr_png_url"`
 	TxCode             string          `json:"tx_code"`
+	LoginCode          string          `json:"login_code"`
 	ExpiresAt          string          `json:"expires_at"`
 	CredentialOffer    json.RawMessage `json:"credential_offer"`
 }

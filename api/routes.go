@@ -19,6 +19,9 @@ var PublicRoutes = map[string]string{
 	"GET /o/:slug/credential-offer/:id":                   "OpenID4VCI 1.0 §4.1.3 credential offer by reference",
 	"GET /o/:slug/offer/:id":                              "offer page: QR code and same-device link (HTML)",
 	"GET /o/:slug/offer/:id/qr.png":                       "offer QR code (PNG)",
+	"POST /o/:slug/par":                                   "RFC 9126 pushed authorization request endpoint",
+	"GET /o/:slug/authorize":                              "authorization endpoint: login page (HTML)",
+	"POST /o/:slug/authorize":                             "authorization endpoint: login form, redirects with the code",
 	"POST /o/:slug/token":                                 "RFC 6749 / OpenID4VCI 1.0 §6 token endpoint (DPoP RFC 9449)",
 	"POST /o/:slug/nonce":                                 "OpenID4VCI 1.0 §7 nonce endpoint",
 	"POST /o/:slug/credential":                            "OpenID4VCI 1.0 §8 credential endpoint",
@@ -33,6 +36,7 @@ var protocolRoutes = map[string]bool{
 	"/.well-known/openid-credential-issuer/o/:slug":   true,
 	"/.well-known/oauth-authorization-server/o/:slug": true,
 	"/o/:slug/credential-offer/:id":                   true,
+	"/o/:slug/par":                                    true,
 	"/o/:slug/token":                                  true,
 	"/o/:slug/nonce":                                  true,
 	"/o/:slug/credential":                             true,
@@ -75,6 +79,9 @@ func (s *Server) issuerRoutes(root *echo.Group) {
 	root.GET("/o/:slug/credential-offer/:id", s.credentialOffer)
 	root.GET("/o/:slug/offer/:id", s.offerPage)
 	root.GET("/o/:slug/offer/:id/qr.png", s.offerQR)
+	root.POST("/o/:slug/par", s.par)
+	root.GET("/o/:slug/authorize", s.authorizePage)
+	root.POST("/o/:slug/authorize", s.authorizeSubmit)
 	root.POST("/o/:slug/token", s.token)
 	root.POST("/o/:slug/nonce", s.nonce)
 	root.POST("/o/:slug/credential", s.credential)

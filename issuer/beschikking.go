@@ -19,7 +19,8 @@ import (
 
 // CreateOptions are the choices a gemeente makes when it offers a beschikking.
 type CreateOptions struct {
-	TxCode bool // protect the pre-authorized code with a numeric transaction code
+	TxCode    bool // protect the pre-authorized code with a numeric transaction code
+	LoginCode bool // also give a one-time login code for the authorization code flow
 }
 
 // Created is a new beschikking and its offer, as the admin API and CLI show it.
@@ -27,6 +28,7 @@ type Created struct {
 	View
 	CredentialOffer *oid4vci.CredentialOffer `json:"credential_offer"`
 	TxCode          string                   `json:"tx_code,omitempty"`
+	LoginCode       string                   `json:"login_code,omitempty"`
 }
 
 // CreateBeschikking validates a toewijzing document and offers its credentials: one per
@@ -58,7 +60,15 @@ func (i *Issuer) CreateBeschikking(ctx context.Context, actor tenant.Principal, 
 	if err != nil {
 		return Created{}, err
 	}
-	if err := i.store.CreateBeschikking(ctx, b, creds, offer, code); err != nil {
+	codes := []Code{code}
+	var loginCode string
+	if opts.LoginCode {
+		if loginCode, err = newLoginCode(); err != nil {
+			return Created{}, err
+		}
+		codes = append(codes, Code{Hash: hashSecret(loginCode), Kind: "login", TenantID: t.ID, BeschikkingID: b.ID, ExpiresAt: b.OfferExpiresAt})
+	}
+	if err := i.store.CreateBeschikking(ctx, b, creds, offer, codes); err != nil {
 		return Created{}, err
 	}
 	i.record(ctx, audit.Event{Action: "beschikking.offer", Outcome: audit.Success, Actor: actor.Actor(), TenantID: t.ID,
@@ -67,7 +77,7 @@ func (i *Issuer) CreateBeschikking(ctx context.Context, actor tenant.Principal, 
 	if err := json.Unmarshal(offer.Body, &body); err != nil {
 		return Created{}, err
 	}
-	return Created{View: i.view(slug, b, creds, offer.ID), CredentialOffer: &body, TxCode: txCode}, nil
+	return Created{View: i.view(slug, b, creds, offer.ID), CredentialOffer: &body, TxCode: txCode, LoginCode: loginCode}, nil
 }
 
 // gemeente loads the tenant the principal acts for and checks that it is a gemeente.

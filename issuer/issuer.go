@@ -98,6 +98,7 @@ type Issuer struct {
 	audit   Auditor
 	metrics Metrics
 	now     func() time.Time
+	auth    Authenticator
 	// holderDIDs resolves the did:key and did:jwk kids of key proofs (no network).
 	holderDIDs did.Resolver
 }
@@ -113,6 +114,8 @@ type Options struct {
 	Audit   Auditor
 	Metrics Metrics // optional
 	Now     func() time.Time
+	// Authenticator is the login step of the authorization code flow; nil: the pilot login codes.
+	Authenticator Authenticator
 }
 
 // New returns an Issuer.
@@ -130,8 +133,12 @@ func New(o Options) (*Issuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
-		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs}, nil
+	i := &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
+		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator}
+	if i.auth == nil {
+		i.auth = loginCodes{i: i}
+	}
+	return i, nil
 }
 
 // Metrics counts issuance outcomes.

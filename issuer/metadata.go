@@ -69,9 +69,13 @@ func (i *Issuer) AuthorizationServerMetadata(ctx context.Context, slug string) (
 	base := i.tenants.IssuerURL(slug)
 	return oid4vci.AuthorizationServerMetadata{
 		Issuer:                             base,
+		AuthorizationEndpoint:              base + "/authorize",
 		TokenEndpoint:                      base + "/token",
+		PushedAuthorizationRequestEndpoint: base + "/par",
+		RequirePushedAuthorizationRequests: true,
 		ResponseTypesSupported:             []string{"code"},
-		GrantTypesSupported:                []string{oid4vci.GrantPreAuthorizedCode},
+		GrantTypesSupported:                []string{oid4vci.GrantAuthorizationCode, oid4vci.GrantPreAuthorizedCode},
+		CodeChallengeMethodsSupported:      []string{"S256"},
 		TokenEndpointAuthMethodsSupported:  []string{"none"},
 		DPoPSigningAlgValuesSupported:      signingAlgs,
 		PreAuthorizedGrantAnonymousAccess:  true,

@@ -108,7 +108,7 @@ type IssueBatch struct {
 // Store persists issuance state. Every method is one transaction.
 type Store interface {
 	// CreateBeschikking stores a beschikking with its credentials, offer and code, all or nothing.
-	CreateBeschikking(ctx context.Context, b Beschikking, creds []Credential, offer Offer, code Code) error
+	CreateBeschikking(ctx context.Context, b Beschikking, creds []Credential, offer Offer, codes []Code) error
 	Beschikking(ctx context.Context, tenantID, id string) (Beschikking, []Credential, error)
 	// SetState moves a beschikking to a new state if it is in one of from (otherwise
 	// ErrConflict) and sets the status list entry of everything issued for it to status, in
@@ -141,7 +141,12 @@ type Store interface {
 	Notify(ctx context.Context, tenantID, notificationID, event string) error
 
 	SavePAR(ctx context.Context, tenantID, requestURI string, params []byte, expires time.Time) error
+	// PAR loads an unused, unexpired pushed request and its count of failed logins.
+	PAR(ctx context.Context, tenantID, requestURI string, now time.Time) ([]byte, int, error)
+	CountPARFailure(ctx context.Context, requestURI string) (int, error)
 	RedeemPAR(ctx context.Context, tenantID, requestURI string, now time.Time) ([]byte, error)
+	// RedeemLoginCode uses a pilot login code once.
+	RedeemLoginCode(ctx context.Context, tenantID, codeHash string, now time.Time) (Code, error)
 }
 
 // Store errors.

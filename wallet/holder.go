@@ -18,12 +18,24 @@ func (w *Wallet) Receive(ctx context.Context, offerLink string, opts ReceiveOpti
 	if err != nil {
 		return nil, err
 	}
-	err = w.Store.Update(func(st *State) error {
+	return creds, w.keep(creds, keys)
+}
+
+// ReceiveWithAuthorization runs the authorization code flow and stores the result.
+func (w *Wallet) ReceiveWithAuthorization(ctx context.Context, issuer string, opts AuthorizeOptions) ([]Credential, error) {
+	creds, keys, err := w.Client.ReceiveWithAuthorization(ctx, issuer, opts)
+	if err != nil {
+		return nil, err
+	}
+	return creds, w.keep(creds, keys)
+}
+
+func (w *Wallet) keep(creds []Credential, keys []Key) error {
+	return w.Store.Update(func(st *State) error {
 		st.Keys = append(st.Keys, keys...)
 		st.Credentials = append(st.Credentials, creds...)
 		return nil
 	})
-	return creds, err
 }
 
 // List returns the stored credentials.

@@ -68,17 +68,29 @@ func walletInitCmd(f *walletFlags) *cobra.Command {
 
 func walletReceiveCmd(f *walletFlags) *cobra.Command {
 	var (
-		opts   wallet.ReceiveOptions
-		asJSON bool
+		opts                     wallet.ReceiveOptions
+		issuerURL, login, config string
+		asJSON                   bool
 	)
 	cmd := &cobra.Command{
-		Use: "receive OFFER [--tx-code CODE]", Short: "Receive the credentials of an offer (link, URL or JSON)", Args: cobra.ExactArgs(1),
+		Use:   "receive OFFER [--tx-code CODE] | receive --issuer URL --login-code CODE [--config ID]",
+		Short: "Receive the credentials of an offer (link, URL or JSON), or start at an issuer with a login code",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (issuerURL != "") {
+				return usageError{errors.New("give an offer, or --issuer with --login-code, not both")}
+			}
 			w, err := f.open()
 			if err != nil {
 				return err
 			}
-			creds, err := w.Receive(cmd.Context(), args[0], opts)
+			var creds []wallet.Credential
+			if issuerURL != "" {
+				creds, err = w.ReceiveWithAuthorization(cmd.Context(), issuerURL, wallet.AuthorizeOptions{
+					ConfigurationID: config, Batch: opts.Batch, Login: w.Client.FormLogin(map[string]string{"login_code": login})})
+			} else {
+				creds, err = w.Receive(cmd.Context(), args[0], opts)
+			}
 			if err != nil {
 				return err
 			}
@@ -93,6 +105,9 @@ func walletReceiveCmd(f *walletFlags) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.TxCode, "tx-code", "", "the transaction code the issuer gave you")
 	cmd.Flags().IntVar(&opts.Batch, "batch", 1, "credentials (holder keys) per product")
+	cmd.Flags().StringVar(&issuerURL, "issuer", "", "credential issuer URL to start at (authorization code flow)")
+	cmd.Flags().StringVar(&login, "login-code", "", "the login code the gemeente gave you (with --issuer)")
+	cmd.Flags().StringVar(&config, "config", "wmo_beschikking_dc_sd_jwt", "credential configuration to ask for (with --issuer)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

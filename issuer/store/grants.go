@@ -108,6 +108,21 @@ func (s *Store) RedeemAuthorizationCode(ctx context.Context, tenantID, codeHash 
 	return s.markUsed(ctx, r, 1<<30, now)
 }
 
+// RedeemLoginCode uses a pilot login code once.
+func (s *Store) RedeemLoginCode(ctx context.Context, tenantID, codeHash string, now time.Time) (issuer.Code, error) {
+	var r codeRow
+	if err := s.db.WithContext(ctx).Where("code_hash = ? AND tenant_id = ? AND kind = ?", codeHash, tenantID, "login").Take(&r).Error; err != nil {
+		return issuer.Code{}, mapErr("find login code", err)
+	}
+	if r.UsedAt != nil {
+		return issuer.Code{}, issuer.ErrReplay
+	}
+	if now.After(r.ExpiresAt) {
+		return issuer.Code{}, issuer.ErrExpired
+	}
+	return s.markUsed(ctx, r, 1<<30, now)
+}
+
 type tokenRow struct {
 	TokenHash     string `gorm:"primaryKey"`
 	TenantID      string

@@ -157,6 +157,7 @@ type parRow struct {
 	RequestURI string `gorm:"column:request_uri;primaryKey"`
 	TenantID   string
 	Params     string
+	Failures   int
 	ExpiresAt  time.Time
 	UsedAt     *time.Time
 }
@@ -166,6 +167,29 @@ func (parRow) TableName() string { return "oid4vci_par" }
 // SavePAR stores a pushed authorization request.
 func (s *Store) SavePAR(ctx context.Context, tenantID, requestURI string, params []byte, expires time.Time) error {
 	return mapErr("save PAR", s.db.WithContext(ctx).Create(&parRow{RequestURI: requestURI, TenantID: tenantID, Params: string(params), ExpiresAt: expires.UTC()}).Error)
+}
+
+// PAR loads an unused, unexpired pushed request and its failed logins.
+func (s *Store) PAR(ctx context.Context, tenantID, requestURI string, now time.Time) ([]byte, int, error) {
+	var r parRow
+	err := s.db.WithContext(ctx).Where("request_uri = ? AND tenant_id = ? AND used_at IS NULL AND expires_at > ?", requestURI, tenantID, now.UTC()).Take(&r).Error
+	if err != nil {
+		return nil, 0, mapErr("find PAR", err)
+	}
+	return []byte(r.Params), r.Failures, nil
+}
+
+// CountPARFailure counts a failed login against a pushed request.
+func (s *Store) CountPARFailure(ctx context.Context, requestURI string) (int, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Model(&parRow{}).Where("request_uri = ?", requestURI).Update("failures", gorm.Expr("failures + 1")).Error; err != nil {
+		return 0, mapErr("count login failure", err)
+	}
+	var r parRow
+	if err := db.Select("failures").Where("request_uri = ?", requestURI).Take(&r).Error; err != nil {
+		return 0, mapErr("count login failure", err)
+	}
+	return r.Failures, nil
 }
 
 // RedeemPAR uses a pushed authorization request once (RFC 9126 §4: one-time use is

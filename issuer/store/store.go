@@ -77,7 +77,7 @@ type offerRow struct {
 func (offerRow) TableName() string { return "oid4vci_offers" }
 
 // CreateBeschikking stores the beschikking, its credentials, offer and code in one transaction.
-func (s *Store) CreateBeschikking(ctx context.Context, b issuer.Beschikking, creds []issuer.Credential, o issuer.Offer, c issuer.Code) error {
+func (s *Store) CreateBeschikking(ctx context.Context, b issuer.Beschikking, creds []issuer.Credential, o issuer.Offer, codes []issuer.Code) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(toBeschikkingRow(b)).Error; err != nil {
 			return err
@@ -90,7 +90,12 @@ func (s *Store) CreateBeschikking(ctx context.Context, b issuer.Beschikking, cre
 		if err := tx.Create(&offerRow{ID: o.ID, TenantID: o.TenantID, BeschikkingID: o.BeschikkingID, Body: string(o.Body), ExpiresAt: o.ExpiresAt.UTC()}).Error; err != nil {
 			return err
 		}
-		return tx.Create(toCodeRow(c)).Error
+		for _, c := range codes {
+			if err := tx.Create(toCodeRow(c)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return mapErr("create beschikking", err)
 }

@@ -57,10 +57,11 @@ CREATE TABLE oid4vci_offers (
     expires_at     TIMESTAMP NOT NULL
 );
 
--- Pre-authorized and authorization codes, stored as SHA-256 hashes; single use.
+-- Pre-authorized codes, authorization codes and the pilot login codes a gemeente gives a
+-- citizen, stored as SHA-256 hashes; single use.
 CREATE TABLE oid4vci_codes (
     code_hash      TEXT PRIMARY KEY,
-    kind           TEXT NOT NULL CHECK (kind IN ('pre-authorized', 'authorization')),
+    kind           TEXT NOT NULL CHECK (kind IN ('pre-authorized', 'authorization', 'login')),
     tenant_id      TEXT NOT NULL REFERENCES tenants (id),
     beschikking_id TEXT NOT NULL REFERENCES beschikkingen (id),
     tx_code_hash   TEXT,
@@ -96,6 +97,7 @@ CREATE TABLE oid4vci_par (
     request_uri TEXT PRIMARY KEY,
     tenant_id   TEXT NOT NULL REFERENCES tenants (id),
     params      TEXT NOT NULL,
+    failures    INTEGER NOT NULL DEFAULT 0,
     expires_at  TIMESTAMP NOT NULL,
     used_at     TIMESTAMP
 );

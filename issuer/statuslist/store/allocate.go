@@ -177,7 +177,7 @@ func (s *Store) draw(db *gorm.DB, list listRow, credentialID string) (*Entry, er
 // maybeOpenNext opens the next list once this one is past the fill threshold. It runs only
 // after a collision (the sign of a filling list), and then counts with probability
 // fillChecksPerList/size, so the count stays off the hot path; a list overshoots the threshold
-// by about size/fillChecksPerList entries on average.
+// by about size/fillChecksPerList/threshold entries on average (171 of 131072 by default).
 func (s *Store) maybeOpenNext(db *gorm.DB, list listRow) error {
 	if list.Size > fillChecksPerList {
 		n, err := s.randIndex(list.Size)

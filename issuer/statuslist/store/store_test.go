@@ -27,6 +27,11 @@ func TestAllocateGivesUniqueRandomIndexes(t *testing.T) {
 		if len(stats) != 1 || stats[0].N != 300 || stats[0].Size != 1024 || got[0].ListID != stats[0].ListID {
 			t.Fatalf("lists = %+v; want one list of 1024 with 300 entries", stats)
 		}
+		var cred string
+		if err := db.Raw("SELECT credential_id FROM status_list_entries WHERE list_id = ? AND idx = ?",
+			got[7].ListID, got[7].Index).Scan(&cred).Error; err != nil || cred != credID(7) {
+			t.Fatalf("entry %+v has credential %q (%v), want %s", got[7], cred, err, credID(7))
+		}
 		idx := make([]int, len(got))
 		for i, e := range got {
 			idx[i] = e.Index
