@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lestrrat-go/jwx/v2/cert"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
@@ -62,6 +63,13 @@ func Sign(payload []byte, s Signer, headers map[string]any) (string, error) {
 	}
 	hdr := jws.NewHeaders()
 	for k, v := range headers {
+		if k == jws.X509CertChainKey {
+			chain, err := certChain(v)
+			if err != nil {
+				return "", err
+			}
+			v = chain
+		}
 		if k == jws.JWKKey {
 			// An embedded public key (DPoP proofs, OpenID4VCI key proofs) may be given as a
 			// standard library key; only its public members are sent.
@@ -141,6 +149,21 @@ func Verify(compact string, pub crypto.PublicKey) ([]byte, Header, error) {
 		return nil, Header{}, fmt.Errorf("jose: signature does not verify: %w", err)
 	}
 	return payload, hdr, nil
+}
+
+// certChain accepts an x5c header as base64 DER strings (RFC 7515 §4.1.6), leaf first.
+func certChain(v any) (*cert.Chain, error) {
+	list, ok := v.([]string)
+	if !ok {
+		return nil, fmt.Errorf("jose: x5c header must be []string of base64 DER, not %T", v)
+	}
+	var chain cert.Chain
+	for _, c := range list {
+		if err := chain.AddString(c); err != nil {
+			return nil, fmt.Errorf("jose: x5c: %w", err)
+		}
+	}
+	return &chain, nil
 }
 
 func publicJWK(v any) (jwk.Key, error) {

@@ -129,3 +129,19 @@ func TestSignEmbedsPublicJWK(t *testing.T) {
 		t.Fatal("a non-key jwk header was accepted")
 	}
 }
+
+func TestSignCarriesX5c(t *testing.T) {
+	key := p256(t)
+	chain := []string{base64.StdEncoding.EncodeToString([]byte("leaf-der")), base64.StdEncoding.EncodeToString([]byte("ca-der"))}
+	jws, err := jose.Sign([]byte("x"), jose.Signer{Key: key}, map[string]any{"x5c": chain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, err := jose.ParseHeader(jws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hdr.X5c) != 2 || hdr.X5c[0] != chain[0] || hdr.X5c[1] != chain[1] {
+		t.Fatalf("x5c = %v, want %v", hdr.X5c, chain)
+	}
+}
