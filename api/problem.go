@@ -133,8 +133,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) handleProtocolError(err error, c echo.Context) {
 	e := toOAuthError(err)
 	level := slog.LevelWarn
-	if e.Status >= 500 {
+	switch {
+	case e.Status >= 500:
 		level = slog.LevelError
+	case e.Code == oid4vci.ErrUseDPoPNonce:
+		level = slog.LevelDebug // a normal step of RFC 9449 §8, not a failure
 	}
 	s.log.LogAttrs(c.Request().Context(), level, "protocol request failed",
 		slog.String("route", c.Path()), slog.Int("status", e.Status), slog.String("error", err.Error()),
@@ -143,7 +146,7 @@ func (s *Server) handleProtocolError(err error, c echo.Context) {
 		// RFC 6750 §3 and RFC 9449 §7.1: say which scheme and what went wrong.
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer error="invalid_token", DPoP error="invalid_token", algs="ES256 ES384 EdDSA"`)
 	}
-	if e.Code == oid4vci.ErrUseDPoPNonce && c.Path() != "/o/:slug/token" {
+	if e.Code == oid4vci.ErrUseDPoPNonce && strings.TrimPrefix(c.Path(), s.basePath()) != "/o/:slug/token" {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="use_dpop_nonce"`)
 		e.Status = http.StatusUnauthorized
 	}
