@@ -15,6 +15,9 @@ import (
 	"github.com/sociaaldomein/bewijs/api"
 	"github.com/sociaaldomein/bewijs/did/resolver"
 	"github.com/sociaaldomein/bewijs/did/web"
+	"github.com/sociaaldomein/bewijs/internal/keys"
+	"github.com/sociaaldomein/bewijs/internal/pki"
+	pkistore "github.com/sociaaldomein/bewijs/internal/pki/store"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/tenant/tenanttest"
 	"github.com/sociaaldomein/bewijs/issuer"
@@ -30,6 +33,8 @@ type testServer struct {
 	Server   *api.Server
 	Operator string // an operator API key
 	Resolver *resolver.Multi
+	CA       *pki.Authority
+	Certs    *tenant.CertService
 }
 
 func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
@@ -55,7 +60,9 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iss := newIssuer(t, db, env, cfg.PublicURL)
+	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
+	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
+	iss := newIssuer(t, db, env, cfg.PublicURL, certs)
 	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
@@ -69,17 +76,17 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs}
 }
 
 // newIssuer wires the OpenID4VCI issuer on the test database.
-func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL) *issuer.Issuer {
+func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL, certs issuer.Certificates) *issuer.Issuer {
 	t.Helper()
 	lists := slstore.New(db.Gorm, slstore.DefaultConfig())
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = publicURL
 	iss, err := issuer.New(issuer.Options{Config: cfg, Store: issuerstore.New(db.Gorm, lists), Lists: lists,
-		Tenants: env.Service, Sealer: env.Master, Audit: env.AuditLog})
+		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog})
 	if err != nil {
 		t.Fatal(err)
 	}
