@@ -110,9 +110,10 @@ func (s *Server) notification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.deps.Issuer.Notify(c.Request().Context(), c.Param("slug"), issuer.CredentialRequest{
+	nonce, err := s.deps.Issuer.Notify(c.Request().Context(), c.Param("slug"), issuer.CredentialRequest{
 		Scheme: canonicalScheme(scheme), AccessToken: strings.TrimSpace(token), DPoP: proof, URL: s.requestURL(c),
 	}, body)
+	setDPoPNonce(c, nonce)
 	if err != nil {
 		return err
 	}

@@ -71,10 +71,11 @@ func (i *Issuer) PushAuthorizationRequest(ctx context.Context, slug string, req 
 	if err != nil {
 		return PARResponse{}, "", err
 	}
+	var nonce string
 	if req.DPoP != "" {
 		// RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to that key.
-		jkt, nonce, err := i.checkDPoP(ctx, t, req.DPoP, http.MethodPost, req.URL, "", "")
-		if err != nil {
+		var jkt string
+		if jkt, nonce, err = i.checkDPoP(ctx, t, req.DPoP, http.MethodPost, req.URL, "", ""); err != nil {
 			return PARResponse{}, nonce, err
 		}
 		p.DPoPJKT = jkt
@@ -91,7 +92,7 @@ func (i *Issuer) PushAuthorizationRequest(ctx context.Context, slug string, req 
 	if err := i.store.SavePAR(ctx, t.ID, uri, body, i.now().UTC().Add(parLifetime)); err != nil {
 		return PARResponse{}, "", err
 	}
-	return PARResponse{RequestURI: uri, ExpiresIn: int(parLifetime / time.Second)}, "", nil
+	return PARResponse{RequestURI: uri, ExpiresIn: int(parLifetime / time.Second)}, nonce, nil
 }
 
 func validatePAR(req PARRequest) (parParams, error) {

@@ -12,15 +12,20 @@ import (
 
 // Notify is the Notification Endpoint (OpenID4VCI 1.0 §11): the wallet says whether it
 // accepted, failed to store or deleted what it received. The request is authorized by the
-// same access token as the credential request.
-func (i *Issuer) Notify(ctx context.Context, slug string, auth CredentialRequest, n oid4vci.NotificationRequest) error {
+// same access token as the credential request. When the DPoP proof needs a (new) nonce, that
+// nonce is returned with the error, for the DPoP-Nonce header (RFC 9449 §9).
+func (i *Issuer) Notify(ctx context.Context, slug string, auth CredentialRequest, n oid4vci.NotificationRequest) (string, error) {
 	t, err := i.issuingTenant(ctx, slug)
 	if err != nil {
-		return oid4vci.NewError(http.StatusNotFound, oid4vci.ErrInvalidRequest, "unknown issuer", err)
+		return "", oid4vci.NewError(http.StatusNotFound, oid4vci.ErrInvalidRequest, "unknown issuer", err)
 	}
-	if _, _, err := i.authorizeNotification(ctx, t, auth); err != nil {
-		return err
+	if _, nonce, err := i.authorizeNotification(ctx, t, auth); err != nil {
+		return nonce, err
 	}
+	return "", i.notify(ctx, t, n)
+}
+
+func (i *Issuer) notify(ctx context.Context, t tenant.Tenant, n oid4vci.NotificationRequest) error {
 	switch n.Event {
 	case oid4vci.EventCredentialAccepted, oid4vci.EventCredentialFailure, oid4vci.EventCredentialDeleted:
 	default:

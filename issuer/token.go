@@ -151,8 +151,8 @@ func (i *Issuer) tokenDPoP(ctx context.Context, t tenant.Tenant, req TokenReques
 	return i.checkDPoP(ctx, t, req.DPoP, http.MethodPost, req.URL, "", "")
 }
 
-// checkDPoP verifies a proof and returns the key thumbprint and, when the proof needs a
-// (new) nonce, that nonce.
+// checkDPoP verifies a proof and returns the key thumbprint and the nonce for the
+// DPoP-Nonce header: a fresh one when the proof needs one, else the one it used.
 func (i *Issuer) checkDPoP(ctx context.Context, t tenant.Tenant, proof, method, url, accessToken, boundJKT string) (string, string, error) {
 	p, err := dpop.Verify(proof, dpop.VerifyOptions{Method: method, URL: url, Now: i.now, MaxAge: i.cfg.ProofMaxAge,
 		Skew: i.cfg.Skew, AccessToken: accessToken, JKT: boundJKT})
@@ -170,7 +170,9 @@ func (i *Issuer) checkDPoP(ctx context.Context, t tenant.Tenant, proof, method, 
 	if err := i.store.Remember(ctx, "dpop:"+p.JKT+":"+p.JTI, p.IssuedAt.Add(i.cfg.ProofMaxAge+i.cfg.Skew)); err != nil {
 		return "", "", oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidDPoPProof, "DPoP proof was used before", err)
 	}
-	return p.JKT, "", nil
+	// RFC 9449 §8.2: the server may give the nonce to use next in a successful response too;
+	// the one just used stays valid until it expires, so the client needs no extra round trip.
+	return p.JKT, p.Nonce, nil
 }
 
 // errorCode returns the protocol error code of err, for metrics.
