@@ -84,14 +84,12 @@ func (s *Server) credential(c echo.Context) error {
 	if err := decodeJSONProtocol(c, &body); err != nil {
 		return err
 	}
-	scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-	proof, err := singleDPoP(c)
+	req, err := s.resourceRequest(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.deps.Issuer.Credential(c.Request().Context(), c.Param("slug"), issuer.CredentialRequest{
-		Scheme: canonicalScheme(scheme), AccessToken: strings.TrimSpace(token), DPoP: proof, URL: s.requestURL(c), Body: body,
-	})
+	req.Body = body
+	res, err := s.deps.Issuer.Credential(c.Request().Context(), c.Param("slug"), req)
 	setDPoPNonce(c, res.DPoPNonce)
 	if err != nil {
 		return err
@@ -105,19 +103,27 @@ func (s *Server) notification(c echo.Context) error {
 	if err := decodeJSONProtocol(c, &body); err != nil {
 		return err
 	}
-	scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-	proof, err := singleDPoP(c)
+	req, err := s.resourceRequest(c)
 	if err != nil {
 		return err
 	}
-	nonce, err := s.deps.Issuer.Notify(c.Request().Context(), c.Param("slug"), issuer.CredentialRequest{
-		Scheme: canonicalScheme(scheme), AccessToken: strings.TrimSpace(token), DPoP: proof, URL: s.requestURL(c),
-	}, body)
+	nonce, err := s.deps.Issuer.Notify(c.Request().Context(), c.Param("slug"), req, body)
 	setDPoPNonce(c, nonce)
 	if err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// resourceRequest reads the access token (Bearer or DPoP scheme) and the DPoP proof of a
+// request to the credential or notification endpoint.
+func (s *Server) resourceRequest(c echo.Context) (issuer.CredentialRequest, error) {
+	scheme, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	proof, err := singleDPoP(c)
+	if err != nil {
+		return issuer.CredentialRequest{}, err
+	}
+	return issuer.CredentialRequest{Scheme: canonicalScheme(scheme), AccessToken: strings.TrimSpace(token), DPoP: proof, URL: s.requestURL(c)}, nil
 }
 
 func (s *Server) statusList(c echo.Context) error {

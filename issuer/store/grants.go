@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
 	"github.com/sociaaldomein/bewijs/issuer"
 )
 
@@ -29,14 +30,14 @@ type codeRow struct {
 func (codeRow) TableName() string { return "oid4vci_codes" }
 
 func toCodeRow(c issuer.Code) *codeRow {
-	return &codeRow{CodeHash: c.Hash, Kind: c.Kind, TenantID: c.TenantID, BeschikkingID: c.BeschikkingID, TxCodeHash: opt(c.TxCodeHash),
-		CodeChallenge: opt(c.CodeChallenge), RedirectURI: opt(c.RedirectURI), ClientID: opt(c.ClientID), DPoPJKT: opt(c.DPoPJKT),
+	return &codeRow{CodeHash: c.Hash, Kind: c.Kind, TenantID: c.TenantID, BeschikkingID: c.BeschikkingID, TxCodeHash: dbutil.Opt(c.TxCodeHash),
+		CodeChallenge: dbutil.Opt(c.CodeChallenge), RedirectURI: dbutil.Opt(c.RedirectURI), ClientID: dbutil.Opt(c.ClientID), DPoPJKT: dbutil.Opt(c.DPoPJKT),
 		ExpiresAt: c.ExpiresAt.UTC()}
 }
 
 func (r codeRow) toCode() issuer.Code {
-	return issuer.Code{Hash: r.CodeHash, Kind: r.Kind, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, TxCodeHash: deref(r.TxCodeHash),
-		CodeChallenge: deref(r.CodeChallenge), RedirectURI: deref(r.RedirectURI), ClientID: deref(r.ClientID), DPoPJKT: deref(r.DPoPJKT),
+	return issuer.Code{Hash: r.CodeHash, Kind: r.Kind, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, TxCodeHash: dbutil.Deref(r.TxCodeHash),
+		CodeChallenge: dbutil.Deref(r.CodeChallenge), RedirectURI: dbutil.Deref(r.RedirectURI), ClientID: dbutil.Deref(r.ClientID), DPoPJKT: dbutil.Deref(r.DPoPJKT),
 		ExpiresAt: r.ExpiresAt.UTC()}
 }
 
@@ -136,7 +137,7 @@ func (tokenRow) TableName() string { return "oid4vci_access_tokens" }
 // SaveAccessToken stores an access token hash.
 func (s *Store) SaveAccessToken(ctx context.Context, t issuer.AccessToken) error {
 	return mapErr("save token", s.db.WithContext(ctx).Create(&tokenRow{TokenHash: t.Hash, TenantID: t.TenantID,
-		BeschikkingID: t.BeschikkingID, DPoPJKT: opt(t.DPoPJKT), ExpiresAt: t.ExpiresAt.UTC()}).Error)
+		BeschikkingID: t.BeschikkingID, DPoPJKT: dbutil.Opt(t.DPoPJKT), ExpiresAt: t.ExpiresAt.UTC()}).Error)
 }
 
 // AccessToken loads an unexpired access token.
@@ -148,7 +149,7 @@ func (s *Store) AccessToken(ctx context.Context, tenantID, hash string, now time
 	if now.After(r.ExpiresAt) {
 		return issuer.AccessToken{}, issuer.ErrExpired
 	}
-	return issuer.AccessToken{Hash: r.TokenHash, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, DPoPJKT: deref(r.DPoPJKT), ExpiresAt: r.ExpiresAt}, nil
+	return issuer.AccessToken{Hash: r.TokenHash, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, DPoPJKT: dbutil.Deref(r.DPoPJKT), ExpiresAt: r.ExpiresAt}, nil
 }
 
 type nonceRow struct {

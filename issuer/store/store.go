@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
 	"github.com/sociaaldomein/bewijs/issuer"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 )
@@ -149,41 +150,27 @@ func mapErr(op string, err error) error {
 
 func toBeschikkingRow(b issuer.Beschikking) *beschikkingRow {
 	return &beschikkingRow{ID: b.ID, TenantID: b.TenantID, Beschikkingnummer: b.Beschikkingnummer, Wet: b.Wet, State: string(b.State),
-		StateReason: opt(b.StateReason), OfferExpiresAt: b.OfferExpiresAt.UTC(), CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC()}
+		StateReason: dbutil.Opt(b.StateReason), OfferExpiresAt: b.OfferExpiresAt.UTC(), CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC()}
 }
 
 func (r beschikkingRow) toBeschikking() issuer.Beschikking {
 	return issuer.Beschikking{ID: r.ID, TenantID: r.TenantID, Beschikkingnummer: r.Beschikkingnummer, Wet: r.Wet, State: issuer.State(r.State),
-		StateReason: deref(r.StateReason), OfferExpiresAt: r.OfferExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		StateReason: dbutil.Deref(r.StateReason), OfferExpiresAt: r.OfferExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func toCredentialRow(c issuer.Credential) *credentialRow {
 	return &credentialRow{ID: c.ID, BeschikkingID: c.BeschikkingID, TenantID: c.TenantID, ConfigurationID: c.ConfigurationID,
-		Toewijzingnummer: c.Toewijzingnummer, AanbiederAGB: c.AanbiederAGB, Claims: opt(c.SealedClaims),
+		Toewijzingnummer: c.Toewijzingnummer, AanbiederAGB: c.AanbiederAGB, Claims: dbutil.Opt(c.SealedClaims),
 		NotBefore: c.NotBefore.UTC(), ExpiresAt: c.ExpiresAt.UTC(), IssuedAt: c.IssuedAt}
 }
 
 func (r credentialRow) toCredential() issuer.Credential {
 	c := issuer.Credential{ID: r.ID, BeschikkingID: r.BeschikkingID, TenantID: r.TenantID, ConfigurationID: r.ConfigurationID,
-		Toewijzingnummer: r.Toewijzingnummer, AanbiederAGB: r.AanbiederAGB, SealedClaims: deref(r.Claims),
+		Toewijzingnummer: r.Toewijzingnummer, AanbiederAGB: r.AanbiederAGB, SealedClaims: dbutil.Deref(r.Claims),
 		NotBefore: r.NotBefore.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
 	if r.IssuedAt != nil {
 		t := r.IssuedAt.UTC()
 		c.IssuedAt = &t
 	}
 	return c
-}
-
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sociaaldomein/bewijs/internal/audit"
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
 )
 
 // Store is the gorm implementation of audit.Store.
@@ -40,14 +41,14 @@ func (eventRow) TableName() string { return "audit_events" }
 func (s *Store) Append(ctx context.Context, e audit.Event) error {
 	row := eventRow{
 		ID: uuid.NewString(), OccurredAt: e.Time.UTC(), Action: e.Action, Outcome: e.Outcome, Actor: e.Actor,
-		TenantID: opt(e.TenantID), Subject: opt(e.Subject), Reason: opt(e.Reason), RequestID: opt(e.RequestID),
+		TenantID: dbutil.Opt(e.TenantID), Subject: dbutil.Opt(e.Subject), Reason: dbutil.Opt(e.Reason), RequestID: dbutil.Opt(e.RequestID),
 	}
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details)
 		if err != nil {
 			return err
 		}
-		row.Details = opt(string(b))
+		row.Details = dbutil.Opt(string(b))
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("audit: store event: %w", err)
@@ -81,25 +82,11 @@ func (s *Store) List(ctx context.Context, f Filter) ([]audit.Event, error) {
 	out := make([]audit.Event, 0, len(rows))
 	for _, r := range rows {
 		e := audit.Event{Time: r.OccurredAt, Action: r.Action, Outcome: r.Outcome, Actor: r.Actor,
-			TenantID: val(r.TenantID), Subject: val(r.Subject), Reason: val(r.Reason), RequestID: val(r.RequestID)}
+			TenantID: dbutil.Deref(r.TenantID), Subject: dbutil.Deref(r.Subject), Reason: dbutil.Deref(r.Reason), RequestID: dbutil.Deref(r.RequestID)}
 		if r.Details != nil {
 			_ = json.Unmarshal([]byte(*r.Details), &e.Details)
 		}
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func val(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

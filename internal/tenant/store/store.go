@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 )
 
@@ -160,7 +161,7 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash string) (tenant.APIKey, e
 	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", hash).Take(&r).Error; err != nil {
 		return tenant.APIKey{}, mapErr("find API key", err)
 	}
-	return tenant.APIKey{ID: r.ID, TenantID: deref(r.TenantID), Hash: r.Hash, CreatedAt: r.CreatedAt, RevokedAt: r.RevokedAt}, nil
+	return tenant.APIKey{ID: r.ID, TenantID: dbutil.Deref(r.TenantID), Hash: r.Hash, CreatedAt: r.CreatedAt, RevokedAt: r.RevokedAt}, nil
 }
 
 // mapErr turns storage errors into domain errors at the store boundary.
@@ -178,13 +179,13 @@ func mapErr(op string, err error) error {
 
 func toTenantRow(t tenant.Tenant) *tenantRow {
 	return &tenantRow{ID: t.ID, Slug: t.Slug, Name: t.Name, Kind: string(t.Kind),
-		Gemeentecode: opt(t.Ids.Gemeentecode), AGB: opt(t.Ids.AGB), KvK: opt(t.Ids.KvK), OIN: opt(t.Ids.OIN),
+		Gemeentecode: dbutil.Opt(t.Ids.Gemeentecode), AGB: dbutil.Opt(t.Ids.AGB), KvK: dbutil.Opt(t.Ids.KvK), OIN: dbutil.Opt(t.Ids.OIN),
 		CreatedAt: t.CreatedAt.UTC()}
 }
 
 func (r tenantRow) toTenant() tenant.Tenant {
 	return tenant.Tenant{ID: r.ID, Slug: r.Slug, Name: r.Name, Kind: tenant.Kind(r.Kind), CreatedAt: r.CreatedAt.UTC(),
-		Ids: tenant.Identifiers{Gemeentecode: deref(r.Gemeentecode), AGB: deref(r.AGB), KvK: deref(r.KvK), OIN: deref(r.OIN)}}
+		Ids: tenant.Identifiers{Gemeentecode: dbutil.Deref(r.Gemeentecode), AGB: dbutil.Deref(r.AGB), KvK: dbutil.Deref(r.KvK), OIN: dbutil.Deref(r.OIN)}}
 }
 
 func toKeyRow(k tenant.Key) *keyRow {
@@ -192,19 +193,5 @@ func toKeyRow(k tenant.Key) *keyRow {
 }
 
 func toAPIKeyRow(a tenant.APIKey) *apiKeyRow {
-	return &apiKeyRow{ID: a.ID, TenantID: opt(a.TenantID), Hash: a.Hash, CreatedAt: a.CreatedAt.UTC()}
-}
-
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+	return &apiKeyRow{ID: a.ID, TenantID: dbutil.Opt(a.TenantID), Hash: a.Hash, CreatedAt: a.CreatedAt.UTC()}
 }
