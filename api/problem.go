@@ -146,9 +146,19 @@ func (s *Server) handleProtocolError(err error, c echo.Context) {
 		// RFC 6750 §3 and RFC 9449 §7.1: say which scheme and what went wrong.
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer error="invalid_token", DPoP error="invalid_token", algs="ES256 ES384 EdDSA"`)
 	}
-	if e.Code == oid4vci.ErrUseDPoPNonce && strings.TrimPrefix(c.Path(), s.basePath()) != "/o/:slug/token" {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="use_dpop_nonce"`)
-		e.Status = http.StatusUnauthorized
+	// At a protected resource (credential, notification) DPoP errors are 401 with a
+	// WWW-Authenticate challenge (RFC 9449 §7.1, §9, §12.2); at the token and PAR endpoints
+	// they are 400 (§5, §8).
+	route := strings.TrimPrefix(c.Path(), s.basePath())
+	if resource := route != "/o/:slug/token" && route != "/o/:slug/par"; resource {
+		switch e.Code {
+		case oid4vci.ErrUseDPoPNonce:
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="use_dpop_nonce", algs="ES256 ES384 EdDSA"`)
+			e.Status = http.StatusUnauthorized
+		case oid4vci.ErrInvalidDPoPProof:
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="invalid_dpop_proof", algs="ES256 ES384 EdDSA"`)
+			e.Status = http.StatusUnauthorized
+		}
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	_ = c.JSON(e.Status, e)

@@ -152,8 +152,11 @@ type nopMetrics struct{}
 func (nopMetrics) Issued(string, int) {}
 func (nopMetrics) Failed(string)      {}
 
+// record audits a decision that has been taken. It must not be lost when the client hangs up
+// after the decision committed, so the request's cancellation does not reach the write; a
+// failure to store is logged by the audit log itself.
 func (i *Issuer) record(ctx context.Context, e audit.Event) {
 	if i.audit != nil {
-		_ = i.audit.Record(ctx, e)
+		_ = i.audit.Record(context.WithoutCancel(ctx), e)
 	}
 }

@@ -66,7 +66,12 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 		slog.String("actor", e.Actor), slog.String("tenant_id", e.TenantID),
 		slog.String("subject", e.Subject), slog.String("reason", e.Reason),
 		slog.String("request_id", e.RequestID))
-	return l.store.Append(ctx, e)
+	if err := l.store.Append(ctx, e); err != nil {
+		l.log.LogAttrs(ctx, slog.LevelError, "audit record could not be stored",
+			slog.String("action", e.Action), slog.String("outcome", e.Outcome), slog.String("error", err.Error()))
+		return err
+	}
+	return nil
 }
 
 type requestIDKey struct{}

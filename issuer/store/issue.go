@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/sociaaldomein/bewijs/issuer"
@@ -15,6 +17,33 @@ import (
 // one transaction. The credential's sealed claims are erased: personal data is kept only
 // until it has been handed to the citizen.
 func (s *Store) Issue(ctx context.Context, b issuer.IssueBatch, sign func([]issuer.StatusEntry) ([]string, error)) ([]issuer.IssuedCredential, error) {
+	var (
+		out []issuer.IssuedCredential
+		err error
+	)
+	// Random status indexes drawn by concurrent batches can wait on each other's uncommitted
+	// rows; PostgreSQL then aborts one of them as a deadlock. Nothing was committed, so the
+	// whole issuance is tried again.
+	for range issueAttempts {
+		if out, err = s.issueOnce(ctx, b, sign); !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, mapErr("issue", err)
+	}
+	return out, nil
+}
+
+const issueAttempts = 4
+
+// retryable reports PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001).
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
+}
+
+func (s *Store) issueOnce(ctx context.Context, b issuer.IssueBatch, sign func([]issuer.StatusEntry) ([]string, error)) ([]issuer.IssuedCredential, error) {
 	var out []issuer.IssuedCredential
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		out = out[:0]
@@ -50,10 +79,7 @@ func (s *Store) Issue(ctx context.Context, b issuer.IssueBatch, sign func([]issu
 		}
 		return s.markIssued(tx, b)
 	})
-	if err != nil {
-		return nil, mapErr("issue", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // markIssued moves an offered beschikking to issued.
