@@ -36,11 +36,18 @@ func (i *Issuer) Credential(ctx context.Context, slug string, req CredentialRequ
 	if err != nil {
 		return CredentialResult{}, oid4vci.NewError(http.StatusNotFound, oid4vci.ErrInvalidRequest, "unknown issuer", err)
 	}
-	token, nonce, err := i.authorizeCredential(ctx, t, req)
+	token, nonce, err := i.checkAccessToken(ctx, t, req)
 	if err != nil {
 		return CredentialResult{DPoPNonce: nonce}, i.fail(ctx, t, err)
 	}
-	cred, err := i.selectCredential(ctx, t, token, req.Body)
+	b, creds, err := i.store.Beschikking(ctx, t.ID, token.BeschikkingID)
+	if err != nil {
+		return CredentialResult{}, i.fail(ctx, t, err)
+	}
+	if err := issuableState(b); err != nil {
+		return CredentialResult{}, i.fail(ctx, t, err)
+	}
+	cred, err := selectCredential(creds, req.Body)
 	if err != nil {
 		return CredentialResult{}, i.fail(ctx, t, err)
 	}
@@ -70,15 +77,6 @@ func errDescription(err error) string {
 	return "internal error"
 }
 
-// authorizeCredential checks the access token and the state of its beschikking.
-func (i *Issuer) authorizeCredential(ctx context.Context, t tenant.Tenant, req CredentialRequest) (AccessToken, string, error) {
-	token, nonce, err := i.checkAccessToken(ctx, t, req)
-	if err != nil {
-		return AccessToken{}, nonce, err
-	}
-	return token, "", i.requireIssuable(ctx, t.ID, token.BeschikkingID)
-}
-
 // checkAccessToken checks a Bearer or DPoP-bound access token (RFC 6750, RFC 9449 §7).
 func (i *Issuer) checkAccessToken(ctx context.Context, t tenant.Tenant, req CredentialRequest) (AccessToken, string, error) {
 	invalid := func(desc string, cause error) error {
@@ -106,11 +104,8 @@ func (i *Issuer) checkAccessToken(ctx context.Context, t tenant.Tenant, req Cred
 	return token, "", nil
 }
 
-func (i *Issuer) requireIssuable(ctx context.Context, tenantID, id string) error {
-	b, _, err := i.store.Beschikking(ctx, tenantID, id)
-	if err != nil {
-		return err
-	}
+// issuableState: credentials are handed out only while the beschikking is offered or issued.
+func issuableState(b Beschikking) error {
 	if b.State != Offered && b.State != Issued {
 		return oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrCredentialRequestDenied, "the beschikking is "+string(b.State), nil)
 	}
@@ -119,11 +114,7 @@ func (i *Issuer) requireIssuable(ctx context.Context, tenantID, id string) error
 
 // selectCredential picks the credential a request names (§8.2): by credential_identifier
 // from the token response, or the next unissued one of a credential_configuration_id.
-func (i *Issuer) selectCredential(ctx context.Context, t tenant.Tenant, token AccessToken, body oid4vci.CredentialRequest) (Credential, error) {
-	_, creds, err := i.store.Beschikking(ctx, t.ID, token.BeschikkingID)
-	if err != nil {
-		return Credential{}, err
-	}
+func selectCredential(creds []Credential, body oid4vci.CredentialRequest) (Credential, error) {
 	configID := body.CredentialConfigurationID
 	if configID == "" && body.CredentialIdentifier == "" && body.Format == oid4vci.FormatSDJWTVC {
 		configID = configurationForVCT(body.VCT) // drafts 13-14 named the type instead

@@ -52,13 +52,16 @@ func (i *Issuer) Token(ctx context.Context, slug string, req TokenRequest) (Toke
 	default:
 		err = oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrUnsupportedGrantType, "grant type not supported", nil)
 	}
+	var resp oid4vci.TokenResponse
+	if err == nil {
+		resp, err = i.issueAccessToken(ctx, t, code, jkt)
+	}
 	if err != nil {
 		i.metrics.Failed(errorCode(err))
-		i.record(ctx, audit.Event{Action: "oid4vci.token", Outcome: audit.Denied, Actor: "wallet", TenantID: t.ID, Reason: err.Error()})
+		i.record(ctx, audit.Event{Action: "oid4vci.token", Outcome: audit.Denied, Actor: "wallet", TenantID: t.ID, Reason: errorCode(err) + ": " + errDescription(err)})
 		return TokenResult{DPoPNonce: nonce}, err
 	}
-	resp, err := i.issueAccessToken(ctx, t, code, jkt)
-	return TokenResult{Response: resp, DPoPNonce: nonce}, err
+	return TokenResult{Response: resp, DPoPNonce: nonce}, nil
 }
 
 // redeemPreAuthorized checks the pre-authorized code and tx_code (OpenID4VCI 1.0 §6.1, §6.3).
@@ -87,23 +90,19 @@ func (i *Issuer) redeemPreAuthorized(ctx context.Context, t tenant.Tenant, req T
 	default:
 		return Code{}, err
 	}
-	return code, i.requireOffered(ctx, t.ID, code.BeschikkingID)
+	return code, nil
 }
 
-// requireOffered refuses codes of a beschikking that was revoked (or otherwise left the offered
-// state) after the offer was made.
-func (i *Issuer) requireOffered(ctx context.Context, tenantID, beschikkingID string) error {
-	b, _, err := i.store.Beschikking(ctx, tenantID, beschikkingID)
+// issueAccessToken gives a token for a redeemed code, unless its beschikking was revoked (or
+// otherwise left the offered state) after the offer was made.
+func (i *Issuer) issueAccessToken(ctx context.Context, t tenant.Tenant, code Code, jkt string) (oid4vci.TokenResponse, error) {
+	b, creds, err := i.store.Beschikking(ctx, t.ID, code.BeschikkingID)
 	if err != nil {
-		return err
+		return oid4vci.TokenResponse{}, err
 	}
 	if b.State != Offered && b.State != Issued {
-		return oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidGrant, "the offer is no longer valid", nil)
+		return oid4vci.TokenResponse{}, oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidGrant, "the offer is no longer valid", nil)
 	}
-	return nil
-}
-
-func (i *Issuer) issueAccessToken(ctx context.Context, t tenant.Tenant, code Code, jkt string) (oid4vci.TokenResponse, error) {
 	token, err := randomToken()
 	if err != nil {
 		return oid4vci.TokenResponse{}, err
@@ -111,10 +110,6 @@ func (i *Issuer) issueAccessToken(ctx context.Context, t tenant.Tenant, code Cod
 	at := AccessToken{Hash: hashSecret(token), TenantID: t.ID, BeschikkingID: code.BeschikkingID, DPoPJKT: jkt,
 		ExpiresAt: i.now().UTC().Add(i.cfg.AccessTokenTTL)}
 	if err := i.store.SaveAccessToken(ctx, at); err != nil {
-		return oid4vci.TokenResponse{}, err
-	}
-	_, creds, err := i.store.Beschikking(ctx, t.ID, code.BeschikkingID)
-	if err != nil {
 		return oid4vci.TokenResponse{}, err
 	}
 	tokenType := "Bearer"

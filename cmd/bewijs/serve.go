@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"syscall"
 	"time"
@@ -19,6 +22,7 @@ type serveFlags struct {
 	Addr      string
 	Demo      bool
 	BodyLimit string
+	DebugAddr string
 }
 
 func newServeCmd() *cobra.Command {
@@ -40,6 +44,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&f.Addr, "addr", ":8080", "listen address")
 	cmd.Flags().BoolVar(&f.Demo, "demo", false, "seed the demo organisations (idempotent)")
 	cmd.Flags().StringVar(&f.BodyLimit, "body-limit", "1M", "maximum request body size")
+	cmd.Flags().StringVar(&f.DebugAddr, "debug-addr", "", "serve Go pprof profiles on this address (e.g. 127.0.0.1:6060); keep it off public networks")
 	return cmd
 }
 
@@ -69,6 +74,9 @@ func serve(ctx context.Context, f serveFlags) error {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
 	}
 	go a.sweep(ctx, 5*time.Minute)
+	if f.DebugAddr != "" {
+		go servePprof(ctx, f.DebugAddr, log)
+	}
 	log.Info("bewijs listening", "addr", ln.Addr().String(), "public_url", a.publicURL.String(), "database", string(a.db.Engine))
 	return srv.Run(ctx, ln)
 }
@@ -97,5 +105,22 @@ func (a *app) sweep(ctx context.Context, every time.Duration) {
 				a.log.Warn("sweeping expired protocol state failed", "error", err.Error())
 			}
 		}
+	}
+}
+
+// servePprof exposes net/http/pprof on a separate listener, for profiling under load.
+func servePprof(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	log.Warn("serving pprof profiles", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil && ctx.Err() == nil {
+		log.Error("pprof server stopped", "error", err.Error())
 	}
 }

@@ -36,6 +36,7 @@ var envNames = map[string]string{
 	"db-conn-max-lifetime": "BEWIJS_DB_CONN_MAX_LIFETIME",
 	"db-busy-timeout":      "BEWIJS_DB_BUSY_TIMEOUT",
 	"body-limit":           "BEWIJS_BODY_LIMIT",
+	"debug-addr":           "BEWIJS_DEBUG_ADDR",
 }
 
 func (s *settings) register(fs *pflag.FlagSet) {

@@ -57,25 +57,26 @@ func (s *Store) issueOnce(ctx context.Context, b issuer.IssueBatch, sign func([]
 		if res.RowsAffected != 1 {
 			return issuer.ErrConflict
 		}
-		entries := make([]issuer.StatusEntry, 0, len(b.HolderJKTs))
-		for range b.HolderJKTs {
-			e, err := s.status.Allocate(ctx, tx, b.TenantID, b.CredentialID)
-			if err != nil {
-				return err
-			}
-			entries = append(entries, issuer.StatusEntry{ListID: e.ListID, Index: e.Index})
+		allocated, err := s.status.AllocateN(ctx, tx, b.TenantID, b.CredentialID, len(b.HolderJKTs))
+		if err != nil {
+			return err
+		}
+		entries := make([]issuer.StatusEntry, len(allocated))
+		for k, e := range allocated {
+			entries[k] = issuer.StatusEntry{ListID: e.ListID, Index: e.Index}
 		}
 		if _, err := sign(entries); err != nil {
 			return err
 		}
+		rows := make([]issuedRow, len(entries))
 		for k, e := range entries {
-			row := issuedRow{ID: uuid.NewString(), CredentialID: b.CredentialID, StatusListID: e.ListID, StatusIdx: e.Index,
+			rows[k] = issuedRow{ID: uuid.NewString(), CredentialID: b.CredentialID, StatusListID: e.ListID, StatusIdx: e.Index,
 				HolderJKT: b.HolderJKTs[k], NotificationID: b.NotificationID, IssuedAt: b.At.UTC()}
-			if err := tx.Create(&row).Error; err != nil {
-				return err
-			}
-			out = append(out, issuer.IssuedCredential{ID: row.ID, CredentialID: row.CredentialID, StatusListID: row.StatusListID,
-				StatusIndex: row.StatusIdx, HolderJKT: row.HolderJKT, NotificationID: row.NotificationID, IssuedAt: row.IssuedAt})
+			out = append(out, issuer.IssuedCredential{ID: rows[k].ID, CredentialID: b.CredentialID, StatusListID: e.ListID,
+				StatusIndex: e.Index, HolderJKT: b.HolderJKTs[k], NotificationID: b.NotificationID, IssuedAt: rows[k].IssuedAt})
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
 		}
 		return s.markIssued(tx, b)
 	})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -214,4 +215,65 @@ func (s *Store) randIndex(n int) (int, error) {
 			return int(v % uint64(n)), nil
 		}
 	}
+}
+
+// AllocateN allocates n entries for one credential in one statement when it can: a batch
+// issuance then costs one round trip instead of n. Indexes that collide are drawn again one
+// by one through Allocate's path.
+func (s *Store) AllocateN(ctx context.Context, tx *gorm.DB, tenantID, credentialID string, n int) ([]Entry, error) {
+	if n <= 1 {
+		e, err := s.Allocate(ctx, tx, tenantID, credentialID)
+		return []Entry{e}, err
+	}
+	if tx == nil || tenantID == "" || credentialID == "" {
+		return nil, errors.New("status list: a transaction, tenant and credential id are required")
+	}
+	db := tx.WithContext(ctx)
+	out, err := s.fastDrawN(db, tenantID, credentialID, n)
+	if err != nil {
+		return nil, err
+	}
+	for len(out) < n {
+		e, err := s.allocate(db, tenantID, credentialID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// fastDrawN inserts n random indexes of the tenant's current list in one statement and
+// returns those that were free. Portable: a CTE and a VALUES list work on both engines.
+func (s *Store) fastDrawN(db *gorm.DB, tenantID, credentialID string, n int) ([]Entry, error) {
+	now := s.now()
+	// Parameters in the order they appear: the CTE, the select list, then the VALUES list.
+	args := []any{tenantID, credentialID, now, now}
+	values := make([]byte, 0, n*20)
+	for k := range n {
+		r, err := s.randIndex(math.MaxInt64)
+		if err != nil {
+			return nil, err
+		}
+		if k > 0 {
+			values = append(values, ',')
+		}
+		values = append(values, "(CAST(? AS BIGINT))"...)
+		// As text: PostgreSQL types a parameter in a VALUES list as text.
+		args = append(args, strconv.Itoa(r))
+	}
+	query := `WITH cur AS (SELECT id, size FROM status_lists WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1)
+INSERT INTO status_list_entries (list_id, idx, status, credential_id, created_at, updated_at)
+SELECT cur.id, v.column1 % cur.size, 0, ?, ?, ? FROM cur, (VALUES ` + string(values) + `) AS v WHERE true
+ON CONFLICT (list_id, idx) DO NOTHING
+RETURNING list_id, idx`
+	var rows []entryRow
+	if err := db.Raw(query, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("status list: insert entries: %w", err)
+	}
+	out := make([]Entry, 0, n)
+	for _, r := range rows {
+		out = append(out, Entry{ListID: r.ListID, Index: r.Idx})
+	}
+	return out, nil
 }

@@ -303,3 +303,37 @@ func TestConfigValidate(t *testing.T) {
 	}()
 	store.New(nil, store.Config{Bits: 3})
 }
+
+func TestAllocateN(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *gorm.DB) {
+		newTenant(t, db, "t1")
+		// A small list, so that batches collide and roll over to the next list.
+		s := store.New(db, store.Config{ListSize: 64, FillThreshold: 0.9})
+		seen := map[store.Entry]bool{}
+		for round := range 6 {
+			err := db.Transaction(func(tx *gorm.DB) error {
+				got, err := s.AllocateN(context.Background(), tx, "t1", "cred", 10)
+				if err != nil {
+					return err
+				}
+				if len(got) != 10 {
+					t.Fatalf("round %d: %d entries, want 10", round, len(got))
+				}
+				for _, e := range got {
+					if seen[e] {
+						t.Fatalf("entry %+v given twice", e)
+					}
+					seen[e] = true
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int64
+		if err := db.Raw("SELECT count(*) FROM status_list_entries").Scan(&n).Error; err != nil || n != 60 {
+			t.Fatalf("%d entries stored (%v), want 60", n, err)
+		}
+	})
+}
