@@ -50,7 +50,7 @@ func TestStoreRoundTripAndRefusals(t *testing.T) {
 	}
 
 	tests := []struct {
-		name   string
+		name    string
 		breakIt func()
 	}{
 		{"error - tampered state", func() {
