@@ -86,7 +86,7 @@ func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *u
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = publicURL
 	iss, err := issuer.New(issuer.Options{Config: cfg, Store: issuerstore.New(db.Gorm, lists), Lists: lists,
-		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog})
+		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog, NonceSecret: env.Master.Derive("oid4vci/nonce")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func newReplica(t *testing.T, dbURL string, migrate bool, masterPath string, pub
 	icfg := issuer.DefaultConfig()
 	icfg.PublicURL = publicURL
 	iss, err := issuer.New(issuer.Options{Config: icfg, Store: issuerstore.New(db.Gorm, status), Lists: status,
-		Tenants: svc, Sealer: master, Audit: auditor, Metrics: metrics})
+		Tenants: svc, Sealer: master, Audit: auditor, Metrics: metrics, NonceSecret: master.Derive("oid4vci/nonce")})
 	if err != nil {
 		t.Fatal(err)
 	}

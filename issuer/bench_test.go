@@ -39,7 +39,7 @@ func benchSetup(b *testing.B) (*Issuer, credentialSigner, Credential, map[string
 	}
 	cfg := DefaultConfig()
 	cfg.PublicURL, _ = url.Parse("https://bewijs.example")
-	i, err := New(Options{Config: cfg, Tenants: benchTenants{}})
+	i, err := New(Options{Config: cfg, Tenants: benchTenants{}, NonceSecret: make([]byte, 32)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestBuiltCredentialVerifies(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.PublicURL, _ = url.Parse("https://bewijs.example")
-	i, err := New(Options{Config: cfg, Tenants: benchTenants{}})
+	i, err := New(Options{Config: cfg, Tenants: benchTenants{}, NonceSecret: make([]byte, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -193,7 +193,7 @@ func (i *Issuer) proofs(ctx context.Context, t tenant.Tenant, body oid4vci.Crede
 		nonces[p.Nonce] = true
 	}
 	for n := range nonces {
-		if err := i.store.ConsumeNonce(ctx, t.ID, n, i.now().UTC()); err != nil {
+		if err := i.spendCNonce(ctx, t.ID, n); err != nil {
 			return nil, oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidNonce, "c_nonce is unknown, used or expired; get a fresh one", err)
 		}
 	}

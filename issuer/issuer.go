@@ -99,6 +99,8 @@ type Issuer struct {
 	metrics Metrics
 	now     func() time.Time
 	auth    Authenticator
+	// nonceSecret keys the stateless nonces; every replica must have the same.
+	nonceSecret []byte
 	// holderDIDs resolves the did:key and did:jwk kids of key proofs (no network).
 	holderDIDs did.Resolver
 }
@@ -116,6 +118,9 @@ type Options struct {
 	Now     func() time.Time
 	// Authenticator is the login step of the authorization code flow; nil: the pilot login codes.
 	Authenticator Authenticator
+	// NonceSecret keys c_nonces and DPoP nonces (at least 32 bytes, the same on every
+	// replica: derive it from the master key).
+	NonceSecret []byte
 }
 
 // New returns an Issuer.
@@ -126,6 +131,9 @@ func New(o Options) (*Issuer, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if len(o.NonceSecret) < 32 {
+		return nil, errors.New("issuer: a nonce secret of at least 32 bytes is required")
+	}
 	if o.Metrics == nil {
 		o.Metrics = nopMetrics{}
 	}
@@ -134,7 +142,7 @@ func New(o Options) (*Issuer, error) {
 		return nil, err
 	}
 	i := &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
-		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator}
+		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator, nonceSecret: o.NonceSecret}
 	if i.auth == nil {
 		i.auth = loginCodes{i: i}
 	}

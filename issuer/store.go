@@ -125,10 +125,6 @@ type Store interface {
 	SaveAccessToken(ctx context.Context, t AccessToken) error
 	AccessToken(ctx context.Context, tenantID, hash string, now time.Time) (AccessToken, error)
 
-	SaveNonce(ctx context.Context, tenantID, nonce, purpose string, expires time.Time) error
-	// ConsumeNonce uses a c_nonce once; CheckNonce accepts a DPoP nonce until it expires.
-	ConsumeNonce(ctx context.Context, tenantID, nonce string, now time.Time) error
-	CheckNonce(ctx context.Context, tenantID, nonce, purpose string, now time.Time) error
 	// Remember stores key until expires; a key already present gives ErrReplay.
 	Remember(ctx context.Context, key string, expires time.Time) error
 

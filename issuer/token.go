@@ -154,8 +154,8 @@ func (i *Issuer) checkDPoP(ctx context.Context, t tenant.Tenant, proof, method, 
 	if err != nil {
 		return "", "", oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidDPoPProof, "DPoP proof is not valid", err)
 	}
-	if p.Nonce == "" || i.store.CheckNonce(ctx, t.ID, p.Nonce, "dpop", i.now().UTC()) != nil {
-		nonce, err := i.newNonce(ctx, t.ID, "dpop")
+	if _, err := i.checkNonce(t.ID, noncePurposeDPoP, p.Nonce); err != nil {
+		nonce, err := i.newNonce(t.ID, noncePurposeDPoP)
 		if err != nil {
 			return "", "", err
 		}

@@ -102,7 +102,7 @@ func (a *app) wireIssuer(master *keys.MasterKeys) error {
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = a.publicURL
 	a.issuer, err = issuer.New(issuer.Options{Config: cfg, Store: a.issuance, Lists: lists, Tenants: a.tenants,
-		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics})
+		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics, NonceSecret: master.Derive("oid4vci/nonce")})
 	return err
 }
 

@@ -134,3 +134,22 @@ func TestLocalBackendSigns(t *testing.T) {
 		t.Fatal("Signer accepted a foreign reference")
 	}
 }
+
+func TestDerive(t *testing.T) {
+	m, path := newMaster(t)
+	again, err := keys.LoadMasterKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := m.Derive("nonce"), again.Derive("nonce")
+	if len(a) != 32 || string(a) != string(b) {
+		t.Fatal("the same master key file must derive the same secret on every replica")
+	}
+	if string(m.Derive("other")) == string(a) {
+		t.Fatal("different labels must derive different secrets")
+	}
+	other, _ := newMaster(t)
+	if string(other.Derive("nonce")) == string(a) {
+		t.Fatal("another master key derived the same secret")
+	}
+}

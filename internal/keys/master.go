@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -24,6 +26,7 @@ import (
 type MasterKeys struct {
 	active string
 	aeads  map[string]cipher.AEAD
+	raw    map[string][]byte
 }
 
 var masterKeyID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -31,7 +34,7 @@ var masterKeyID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // ParseMasterKeys reads the master key file format: one key per line, "ID BASE64KEY", where
 // the key is 32 random bytes; '#' starts a comment. The first key is the active one.
 func ParseMasterKeys(data []byte) (*MasterKeys, error) {
-	m := &MasterKeys{aeads: map[string]cipher.AEAD{}}
+	m := &MasterKeys{aeads: map[string]cipher.AEAD{}, raw: map[string][]byte{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -69,6 +72,7 @@ func (m *MasterKeys) add(line string) error {
 		return err
 	}
 	m.aeads[fields[0]] = aead
+	m.raw[fields[0]] = raw
 	if m.active == "" {
 		m.active = fields[0]
 	}
@@ -153,4 +157,13 @@ func (m *MasterKeys) Open(sealed string, aad []byte) ([]byte, error) {
 		return nil, ErrUnseal
 	}
 	return pt, nil
+}
+
+// Derive returns a 32-byte secret for one purpose, the same on every replica that shares the
+// master key file: HMAC-SHA256 of the label under the active master key. A new active master
+// key gives new secrets (what they protected, like nonces, must be short-lived).
+func (m *MasterKeys) Derive(label string) []byte {
+	mac := hmac.New(sha256.New, m.raw[m.active])
+	mac.Write([]byte("bewijs/derive/v1/" + label))
+	return mac.Sum(nil)
 }

@@ -152,49 +152,6 @@ func (s *Store) AccessToken(ctx context.Context, tenantID, hash string, now time
 	return issuer.AccessToken{Hash: r.TokenHash, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, DPoPJKT: dbutil.Deref(r.DPoPJKT), ExpiresAt: r.ExpiresAt}, nil
 }
 
-type nonceRow struct {
-	Nonce     string `gorm:"primaryKey"`
-	TenantID  string
-	Purpose   string
-	ExpiresAt time.Time
-	UsedAt    *time.Time
-}
-
-func (nonceRow) TableName() string { return "oid4vci_nonces" }
-
-// SaveNonce stores a nonce.
-func (s *Store) SaveNonce(ctx context.Context, tenantID, nonce, purpose string, expires time.Time) error {
-	return mapErr("save nonce", s.db.WithContext(ctx).Create(&nonceRow{Nonce: nonce, TenantID: tenantID, Purpose: purpose, ExpiresAt: expires.UTC()}).Error)
-}
-
-// ConsumeNonce uses a c_nonce once.
-func (s *Store) ConsumeNonce(ctx context.Context, tenantID, nonce string, now time.Time) error {
-	res := s.db.WithContext(ctx).Model(&nonceRow{}).
-		Where("nonce = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?", nonce, tenantID, "c_nonce", now.UTC()).
-		Update("used_at", now.UTC())
-	if res.Error != nil {
-		return mapErr("use nonce", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return issuer.ErrReplay
-	}
-	return nil
-}
-
-// CheckNonce accepts a nonce of the purpose until it expires.
-func (s *Store) CheckNonce(ctx context.Context, tenantID, nonce, purpose string, now time.Time) error {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&nonceRow{}).
-		Where("nonce = ? AND tenant_id = ? AND purpose = ? AND expires_at > ?", nonce, tenantID, purpose, now.UTC()).Count(&n).Error
-	if err != nil {
-		return mapErr("check nonce", err)
-	}
-	if n != 1 {
-		return issuer.ErrNotFound
-	}
-	return nil
-}
-
 type replayRow struct {
 	Key       string `gorm:"primaryKey"`
 	ExpiresAt time.Time

@@ -239,8 +239,8 @@ func (s *Store) RedeemPAR(ctx context.Context, tenantID, requestURI string, now 
 	return []byte(r.Params), nil
 }
 
-// Sweep deletes protocol state that has expired: nonces, replay keys, access tokens, used or
-// expired codes, offers and PARs. Run it periodically.
+// Sweep deletes protocol state that has expired: replay keys (spent nonces, DPoP proofs),
+// access tokens, codes, offers and PARs. Run it periodically.
 func (s *Store) Sweep(ctx context.Context, now time.Time) error {
 	now = now.UTC()
 	db := s.db.WithContext(ctx)
@@ -248,7 +248,6 @@ func (s *Store) Sweep(ctx context.Context, now time.Time) error {
 		model any
 		where string
 	}{
-		{&nonceRow{}, "expires_at < ?"},
 		{&replayRow{}, "expires_at < ?"},
 		{&tokenRow{}, "expires_at < ?"},
 		{&codeRow{}, "expires_at < ?"},

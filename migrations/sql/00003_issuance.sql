@@ -1,6 +1,6 @@
 -- OpenID4VCI issuance of beschikkingen: the beschikking, one credential per toegewezen product,
 -- what was issued (with its status list entry), and the short-lived protocol state (offers,
--- codes, access tokens, nonces, replay guards) that every replica must see.
+-- codes, access tokens, replay guards) that every replica must see.
 -- Portable SQL for PostgreSQL and SQLite. Times in UTC.
 
 -- +goose Up
@@ -83,15 +83,6 @@ CREATE TABLE oid4vci_access_tokens (
     expires_at     TIMESTAMP NOT NULL
 );
 
--- c_nonces (single use) and DPoP nonces (valid until they expire).
-CREATE TABLE oid4vci_nonces (
-    nonce      TEXT PRIMARY KEY,
-    tenant_id  TEXT NOT NULL REFERENCES tenants (id),
-    purpose    TEXT NOT NULL CHECK (purpose IN ('c_nonce', 'dpop')),
-    expires_at TIMESTAMP NOT NULL,
-    used_at    TIMESTAMP
-);
-
 -- Pushed authorization requests (RFC 9126).
 CREATE TABLE oid4vci_par (
     request_uri TEXT PRIMARY KEY,
@@ -102,7 +93,8 @@ CREATE TABLE oid4vci_par (
     used_at     TIMESTAMP
 );
 
--- Replay guard: a key (e.g. a DPoP proof's jti) seen before its expiry is a replay.
+-- Replay guard: a key seen before its expiry is a replay: spent c_nonces and DPoP proof jtis.
+-- (Nonces themselves are stateless, MACed under a secret derived from the master key.)
 CREATE TABLE replay_guard (
     key        TEXT PRIMARY KEY,
     expires_at TIMESTAMP NOT NULL
@@ -111,7 +103,6 @@ CREATE TABLE replay_guard (
 -- +goose Down
 DROP TABLE replay_guard;
 DROP TABLE oid4vci_par;
-DROP TABLE oid4vci_nonces;
 DROP TABLE oid4vci_access_tokens;
 DROP TABLE oid4vci_codes;
 DROP TABLE oid4vci_offers;
