@@ -220,7 +220,9 @@ func (i *Issuer) issue(ctx context.Context, t tenant.Tenant, slug string, cred C
 	}
 	now := i.now().UTC()
 	var out []string
-	issued, err := i.store.Issue(ctx, IssueBatch{TenantID: t.ID, CredentialID: cred.ID, HolderJKTs: jkts, At: now, NotificationID: uuid.NewString()},
+	record := audit.Event{Time: now, Action: "credential.issue", Outcome: audit.Success, Actor: "wallet", TenantID: t.ID, Subject: cred.ID,
+		RequestID: audit.RequestID(ctx), Details: map[string]string{"beschikking": cred.BeschikkingID, "count": itoa(len(proofs))}}
+	issued, err := i.store.Issue(ctx, IssueBatch{TenantID: t.ID, CredentialID: cred.ID, HolderJKTs: jkts, At: now, NotificationID: uuid.NewString(), Audit: &record},
 		func(entries []StatusEntry) ([]string, error) {
 			out = out[:0]
 			for k, e := range entries {
@@ -239,8 +241,8 @@ func (i *Issuer) issue(ctx context.Context, t tenant.Tenant, slug string, cred C
 		return oid4vci.CredentialResponse{}, err
 	}
 	i.metrics.Issued(cred.ConfigurationID, len(out))
-	i.record(ctx, audit.Event{Action: "credential.issue", Outcome: audit.Success, Actor: "wallet", TenantID: t.ID, Subject: cred.ID,
-		Details: map[string]string{"beschikking": cred.BeschikkingID, "count": itoa(len(out)), "status_list": issued[0].StatusListID}})
+	record.Details["status_list"] = issued[0].StatusListID
+	i.announce(ctx, record)
 	resp := oid4vci.CredentialResponse{NotificationID: issued[0].NotificationID}
 	for _, s := range out {
 		resp.Credentials = append(resp.Credentials, oid4vci.IssuedCredential{Credential: s})

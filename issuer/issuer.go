@@ -160,6 +160,15 @@ type nopMetrics struct{}
 func (nopMetrics) Issued(string, int) {}
 func (nopMetrics) Failed(string)      {}
 
+// announce logs an audit event that the store already wrote in the decision's transaction.
+func (i *Issuer) announce(ctx context.Context, e audit.Event) {
+	if a, ok := i.audit.(interface {
+		Announce(context.Context, audit.Event)
+	}); ok {
+		a.Announce(ctx, e)
+	}
+}
+
 // record audits a decision that has been taken. It must not be lost when the client hangs up
 // after the decision committed, so the request's cancellation does not reach the write; a
 // failure to store is logged by the audit log itself.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/internal/audit"
 	"github.com/sociaaldomein/bewijs/issuer/statuslist"
 )
 
@@ -103,6 +104,9 @@ type IssueBatch struct {
 	HolderJKTs     []string // one per credential
 	At             time.Time
 	NotificationID string // one for the whole batch (§8.3)
+	// Audit is recorded in the same transaction, so an issuance and its audit record exist
+	// together or not at all. The store adds the status list id to its details.
+	Audit *audit.Event
 }
 
 // Store persists issuance state. Every method is one transaction.

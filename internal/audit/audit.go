@@ -61,17 +61,23 @@ func (l *Log) Record(ctx context.Context, e Event) error {
 	if e.RequestID == "" {
 		e.RequestID = RequestID(ctx)
 	}
-	l.log.LogAttrs(ctx, slog.LevelInfo, "audit",
-		slog.String("action", e.Action), slog.String("outcome", e.Outcome),
-		slog.String("actor", e.Actor), slog.String("tenant_id", e.TenantID),
-		slog.String("subject", e.Subject), slog.String("reason", e.Reason),
-		slog.String("request_id", e.RequestID))
+	l.Announce(ctx, e)
 	if err := l.store.Append(ctx, e); err != nil {
 		l.log.LogAttrs(ctx, slog.LevelError, "audit record could not be stored",
 			slog.String("action", e.Action), slog.String("outcome", e.Outcome), slog.String("error", err.Error()))
 		return err
 	}
 	return nil
+}
+
+// Announce writes the event to the process log only: for events a store has already written
+// inside the transaction of the decision itself.
+func (l *Log) Announce(ctx context.Context, e Event) {
+	l.log.LogAttrs(ctx, slog.LevelInfo, "audit",
+		slog.String("action", e.Action), slog.String("outcome", e.Outcome),
+		slog.String("actor", e.Actor), slog.String("tenant_id", e.TenantID),
+		slog.String("subject", e.Subject), slog.String("reason", e.Reason),
+		slog.String("request_id", e.RequestID))
 }
 
 type requestIDKey struct{}

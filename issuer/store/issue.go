@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
+	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/issuer"
 	"github.com/sociaaldomein/bewijs/issuer/statuslist"
 )
@@ -77,6 +79,17 @@ func (s *Store) issueOnce(ctx context.Context, b issuer.IssueBatch, sign func([]
 		}
 		if err := tx.Create(&rows).Error; err != nil {
 			return err
+		}
+		if b.Audit != nil {
+			e := *b.Audit
+			e.Details = maps.Clone(e.Details)
+			if e.Details == nil {
+				e.Details = map[string]string{}
+			}
+			e.Details["status_list"] = entries[0].ListID
+			if err := auditstore.New(tx).Append(ctx, e); err != nil {
+				return err
+			}
 		}
 		return s.markIssued(tx, b)
 	})
