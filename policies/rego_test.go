@@ -1,0 +1,98 @@
+package policies
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
+)
+
+// TestRegoTests runs the test_ rules of the embedded policies with OPA's tester, one subtest
+// per Rego test, so `go test` fails on any failing Rego test.
+func TestRegoTests(t *testing.T) {
+	files, err := readFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, all, err := parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := runRegoTests(t.Context(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPackage := map[string]int{}
+	for _, r := range results {
+		perPackage[r.Package]++
+		t.Run(strings.TrimPrefix(r.Package, "data.")+"."+r.Name, func(t *testing.T) {
+			if r.Skip {
+				t.Skip("todo_ test")
+			}
+			if r.Fail || r.Error != nil {
+				t.Error(describeFailure(r))
+			}
+		})
+	}
+	for _, pkg := range []string{"data.bewijs.trust_test", "data.bewijs.requests_test", "data.bewijs.pid_test", "data.bewijs.lib_test"} {
+		if perPackage[pkg] < 3 {
+			t.Errorf("%s ran %d Rego tests, want at least 3", pkg, perPackage[pkg])
+		}
+	}
+}
+
+// Every policy file has its own Rego test file.
+func TestEveryPolicyFileHasRegoTests(t *testing.T) {
+	files, err := readFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	for _, f := range files {
+		if !f.isTest() && !slices.Contains(names, strings.TrimSuffix(f.Name, ".rego")+"_test.rego") {
+			t.Errorf("%s has no %s_test.rego", f.Name, strings.TrimSuffix(f.Name, ".rego"))
+		}
+	}
+}
+
+// The embedded policies also pass OPA's strict checks (unused variables and imports, ...),
+// which the engine does not impose on a policy directory.
+func TestEmbeddedPoliciesCompileStrictly(t *testing.T) {
+	files, err := readFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, all, err := parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ast.NewCompiler().WithCapabilities(capabilities()).WithStrict(true)
+	if c.Compile(all); c.Failed() {
+		t.Fatal(c.Errors)
+	}
+	if got := policyNames(c); !slices.Equal(got, []string{"pid", "requests", "trust"}) {
+		t.Errorf("policies = %v, want [pid requests trust]", got)
+	}
+}
+
+// The embedded .rego files are as `opa fmt` writes them.
+func TestRegoFilesAreFormatted(t *testing.T) {
+	files, err := readFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		out, err := format.SourceWithOpts(f.Name, f.Src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != string(f.Src) {
+			t.Errorf("%s is not formatted; opa fmt would write:\n%s", f.Name, out)
+		}
+	}
+}
