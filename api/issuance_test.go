@@ -8,8 +8,8 @@ import (
 
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/fixtures"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
 	"github.com/sociaaldomein/bewijs/wallet"
 )

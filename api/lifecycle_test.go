@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
 	"github.com/sociaaldomein/bewijs/wallet"
 )

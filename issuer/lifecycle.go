@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sociaaldomein/bewijs/internal/audit"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
 )
 
 // StatusChange is a revocation, suspension or reinstatement.

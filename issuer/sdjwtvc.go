@@ -11,7 +11,7 @@ import (
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/sdjwt"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 )
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/jose"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // StatusLists reads status lists for rendering.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/audit"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // State of a beschikking.

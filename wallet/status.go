@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/jose"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // maxStatusListBytes caps a decompressed status list (zip bomb guard).

@@ -11,8 +11,8 @@ import (
 	"gorm.io/gorm"
 
 	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/issuer"
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
 )
 
 // Issue allocates status entries, lets sign build the credentials, and records them, all in

@@ -8,7 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 	"github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 )
 

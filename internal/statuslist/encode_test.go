@@ -11,7 +11,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // The two worked examples of §4.1 and their JSON form in §4.2 (draft -20).

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 func TestNew(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // The payload of the §5.1 example: 1-bit list, iat 1686920170, exp 2291720170, ttl 12 h.

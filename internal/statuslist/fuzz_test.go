@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/sociaaldomein/bewijs/issuer/statuslist"
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
 // FuzzDecode feeds untrusted lst values (a relying party decodes what any server sends).
