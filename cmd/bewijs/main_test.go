@@ -278,3 +278,30 @@ func TestServeDemoRestart(t *testing.T) {
 	}
 	s.stop(t)
 }
+
+func TestPolicyEval(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	allowed := write("gemeente.json", `{"issuer":"did:web:bewijs.example:o:gemeente-utrecht","vct":"urn:nl:sociaaldomein:wmo:toewijzing:1"}`)
+	denied := write("onbekend.json", `{"issuer":"did:web:evil.example:o:iemand","vct":"urn:nl:sociaaldomein:wmo:toewijzing:1"}`)
+	r := cli(t, nil, "policy", "eval", "--input", allowed)
+	if r.code != 0 || !strings.Contains(r.stdout, `"allow": true`) {
+		t.Fatalf("trusted gemeente: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(t, nil, "policy", "eval", "--input", denied)
+	if r.code != 0 || !strings.Contains(r.stdout, `"allow": false`) || !strings.Contains(r.stdout, "reasons") {
+		t.Fatalf("unknown issuer: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := cli(t, nil, "policy", "eval", "--input", write("bad.json", "{")); r.code != 2 {
+		t.Fatalf("bad input: exit %d, want 2 (%s)", r.code, r.stderr)
+	}
+	if r := cli(t, nil, "policy", "eval", "--input", allowed, "--policy", "bestaatniet"); r.code != 2 {
+		t.Fatalf("unknown policy: exit %d, want 2 (%s)", r.code, r.stderr)
+	}
+}
