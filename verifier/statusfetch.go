@@ -1,0 +1,132 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+
+	"github.com/sociaaldomein/bewijs/internal/statuslist"
+)
+
+// Defaults of NewHTTPStatusFetcher.
+const (
+	DefaultStatusFetchBytes   = 1 << 20
+	DefaultStatusFetchTimeout = 10 * time.Second
+)
+
+// ErrRefusedAddress is the cause when a status list URI resolves to an address that is not
+// globally reachable (the default client of NewHTTPStatusFetcher refuses those).
+var ErrRefusedAddress = errors.New("status list host is not a public address")
+
+// httpStatusFetcher gets Status List Tokens over HTTPS (Token Status List draft -20 §8.1).
+type httpStatusFetcher struct {
+	client   *http.Client
+	maxBytes int64
+}
+
+// NewHTTPStatusFetcher returns a StatusFetcher that GETs the token with Accept
+// application/statuslist+jwt, accepts only 200 with that Content-Type and at most maxBytes
+// (<= 0: DefaultStatusFetchBytes). Only https URIs are fetched.
+//
+// The URI comes from the credential, which the issuer wrote: SD-JWT VC draft -16
+// (Security Considerations, Server-Side Request Forgery) wants such URLs validated so that
+// they do "not point to internal resources". A nil client gets a client with
+// DefaultStatusFetchTimeout that dials only globally reachable addresses (also after
+// redirects); a caller that passes its own client takes on that duty.
+func NewHTTPStatusFetcher(client *http.Client, maxBytes int64) StatusFetcher {
+	if client == nil {
+		client = publicOnlyClient(DefaultStatusFetchTimeout)
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultStatusFetchBytes
+	}
+	return &httpStatusFetcher{client: client, maxBytes: maxBytes}
+}
+
+// Fetch implements StatusFetcher.
+func (f *httpStatusFetcher) Fetch(ctx context.Context, uri string) ([]byte, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("status list uri is not an https URL")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	// §8.1: "The Relying Party SHOULD send the following Accept HTTP Header to indicate the
+	// requested response type: application/statuslist+jwt for Status List Token in JWT format".
+	req.Header.Set("Accept", statuslist.MediaType)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching the status list: %w", err)
+	}
+	defer resp.Body.Close()
+	// §8.1: "The HTTP response SHOULD use gzip Content-Encoding"; net/http undoes it.
+	// "In the successful response, the Status Provider MUST use the following content-type:
+	// application/statuslist+jwt".
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching the status list: HTTP status %d", resp.StatusCode)
+	}
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != statuslist.MediaType {
+		return nil, fmt.Errorf("the status list is not served as %s", statuslist.MediaType)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the status list: %w", err)
+	}
+	if int64(len(body)) > f.maxBytes {
+		return nil, fmt.Errorf("the status list exceeds %d bytes", f.maxBytes)
+	}
+	return body, nil
+}
+
+// publicOnlyClient is an HTTP client whose dialer refuses every address that is not
+// globally reachable unicast (loopback, private, link-local, CGNAT, unspecified, ...).
+// The check runs on the resolved address of every connection, redirects included, and a
+// redirect must stay on https.
+func publicOnlyClient(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: timeout, Control: refuseNonPublic}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil // a proxy would be dialed instead of the checked address
+	transport.DialContext = dialer.DialContext
+	return &http.Client{Timeout: timeout, Transport: transport, CheckRedirect: httpsRedirects}
+}
+
+// httpsRedirects follows at most maxRedirects redirects, to https URLs only.
+func httpsRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if req.URL.Scheme != "https" {
+		return errors.New("redirect to a URL that is not https")
+	}
+	return nil
+}
+
+const maxRedirects = 3
+
+func refuseNonPublic(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return ErrRefusedAddress
+	}
+	if !publicAddr(ap.Addr().Unmap()) {
+		return ErrRefusedAddress
+	}
+	return nil
+}
+
+// cgnat is the shared address space of RFC 6598, not globally reachable.
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+func publicAddr(ip netip.Addr) bool {
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !cgnat.Contains(ip)
+}
