@@ -4,7 +4,6 @@
 package jose
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -93,62 +92,6 @@ func Sign(payload []byte, s Signer, headers map[string]any) (string, error) {
 		return "", fmt.Errorf("jose: sign: %w", err)
 	}
 	return string(out), nil
-}
-
-// Header is the protected header of a compact JWS, parsed without verifying it.
-type Header struct {
-	Alg string
-	Kid string
-	Typ string
-	X5c []string
-	Raw map[string]any
-}
-
-// ParseHeader reads the protected header of a compact JWS. Use it only to find the key;
-// trust nothing in it before Verify succeeds.
-func ParseHeader(compact string) (Header, error) {
-	msg, err := jws.Parse([]byte(compact))
-	if err != nil {
-		return Header{}, fmt.Errorf("jose: %w", err)
-	}
-	sigs := msg.Signatures()
-	if len(sigs) != 1 {
-		return Header{}, errors.New("jose: want exactly one signature")
-	}
-	h := sigs[0].ProtectedHeaders()
-	raw, err := h.AsMap(context.Background())
-	if err != nil {
-		return Header{}, err
-	}
-	out := Header{Alg: h.Algorithm().String(), Kid: h.KeyID(), Typ: h.Type(), Raw: raw}
-	if chain := h.X509CertChain(); chain != nil {
-		for i := 0; i < chain.Len(); i++ {
-			c, _ := chain.Get(i)
-			out.X5c = append(out.X5c, string(c))
-		}
-	}
-	return out, nil
-}
-
-// Verify checks a compact JWS against pub and returns its payload and header. The header's
-// alg must be on the allow-list and fit the key.
-func Verify(compact string, pub crypto.PublicKey) ([]byte, Header, error) {
-	hdr, err := ParseHeader(compact)
-	if err != nil {
-		return nil, Header{}, err
-	}
-	want, err := AlgFor(pub)
-	if err != nil {
-		return nil, Header{}, err
-	}
-	if _, ok := allowed[hdr.Alg]; !ok || hdr.Alg != want {
-		return nil, Header{}, fmt.Errorf("%w: %q", ErrAlgorithm, hdr.Alg)
-	}
-	payload, err := jws.Verify([]byte(compact), jws.WithKey(allowed[want], pub))
-	if err != nil {
-		return nil, Header{}, fmt.Errorf("jose: signature does not verify: %w", err)
-	}
-	return payload, hdr, nil
 }
 
 // certChain accepts an x5c header as base64 DER strings (RFC 7515 §4.1.6), leaf first.

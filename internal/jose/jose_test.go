@@ -145,3 +145,46 @@ func TestSignCarriesX5c(t *testing.T) {
 		t.Fatalf("x5c = %v, want %v", hdr.X5c, chain)
 	}
 }
+
+func TestParseRefusesMalformed(t *testing.T) {
+	key := p256(t)
+	good, _ := jose.Sign([]byte(`{"a":1}`), jose.Signer{Key: key}, nil)
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tests := []struct{ name, jws string }{
+		{"error - four parts", good + ".x"},
+		{"error - two parts", parts[0] + "." + parts[1]},
+		{"error - empty header", "." + parts[1] + "." + parts[2]},
+		{"error - header not base64url", "a+b/." + parts[1] + "." + parts[2]},
+		{"error - header not an object", enc(`[1]`) + "." + parts[1] + "." + parts[2]},
+		{"error - crit header", enc(`{"alg":"ES256","crit":["exp"],"exp":1}`) + "." + parts[1] + "." + parts[2]},
+		{"error - kid not a string", enc(`{"alg":"ES256","kid":1}`) + "." + parts[1] + "." + parts[2]},
+		{"error - signature not base64url", parts[0] + "." + parts[1] + ".***"},
+		{"error - short signature", parts[0] + "." + parts[1] + "." + parts[2][:40]},
+		{"error - payload swapped", parts[0] + "." + enc(`{"a":2}`) + "." + parts[2]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, _, err := jose.Verify(tt.jws, key.Public()); err == nil {
+				t.Fatal("Verify accepted")
+			}
+		})
+	}
+	if _, _, err := jose.Verify(good, key.Public()); err != nil {
+		t.Fatalf("the good JWS: %v", err)
+	}
+}
+
+func TestES384(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jws, err := jose.Sign([]byte("x"), jose.Signer{Key: key}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, hdr, err := jose.Verify(jws, key.Public()); err != nil || hdr.Alg != "ES384" {
+		t.Fatalf("ES384: %v %+v", err, hdr)
+	}
+}
