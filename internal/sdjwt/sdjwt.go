@@ -9,7 +9,6 @@
 package sdjwt
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/sociaaldomein/bewijs/internal/jose"
@@ -72,7 +71,7 @@ func ParseWithLimits(s string, l Limits) (*SDJWT, error) {
 		out.Disclosures = append(out.Disclosures, d)
 	}
 	if out.KeyBindingJWT != "" {
-		if err := checkCompactJWS(out.KeyBindingJWT); err != nil {
+		if _, err := jose.ParseHeader(out.KeyBindingJWT); err != nil {
 			return nil, wrapError(CodeMalformed, "key binding JWT", err)
 		}
 	}
@@ -95,10 +94,9 @@ func (l Limits) withDefaults() Limits {
 
 // parseIssuerJWT checks that the Issuer-signed JWT is a compact JWS whose header and
 // payload decode, and fills in the unverified header.
+// RFC 9901 §4: JWT = BASE64URL "." BASE64URL "." BASE64URL — jose.ParseHeader checks the
+// three parts and decodes header and signature, jwtPayload the payload.
 func parseIssuerJWT(s *SDJWT, maxDepth int) error {
-	if err := checkCompactJWS(s.IssuerJWT); err != nil {
-		return wrapError(CodeMalformed, "issuer-signed JWT", err)
-	}
 	if _, err := jwtPayload(s.IssuerJWT, maxDepth); err != nil {
 		return wrapError(CodeMalformed, "issuer-signed JWT", err)
 	}
@@ -107,20 +105,6 @@ func parseIssuerJWT(s *SDJWT, maxDepth int) error {
 		return wrapError(CodeMalformed, "issuer-signed JWT header", err)
 	}
 	s.Header = hdr
-	return nil
-}
-
-// checkCompactJWS checks the ABNF of RFC 9901 §4: JWT = BASE64URL "." BASE64URL "." BASE64URL.
-func checkCompactJWS(s string) error {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return errors.New("not a compact JWS")
-	}
-	for _, p := range parts {
-		if _, err := decodeB64(p); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
