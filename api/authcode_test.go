@@ -117,3 +117,60 @@ func TestAuthorizationCodeRefusals(t *testing.T) {
 		}
 	})
 }
+
+// RFC 9449 §10: a code bound with the dpop_jkt parameter is redeemed only with a DPoP proof
+// by that key; a dpop_jkt that contradicts the PAR request's own DPoP proof is refused.
+func TestAuthorizationCodeDPoPJKT(t *testing.T) {
+	s, key := issuanceServer(t, migrationstest.Engines()[0])
+	issuerURL := s.URL + "/o/gemeente-amsterdam"
+	for _, tt := range []struct {
+		name      string
+		sameKey   bool
+		wantToken int
+	}{
+		{"ok - token with the bound key", true, http.StatusOK},
+		{"error - token with another key", false, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := s.createBeschikking(t, key, "01-wmo-hbh-minuten-per-week.json", "?login_code=true")
+			cl := newVCIClient(s, "gemeente-amsterdam", true)
+			bound := cl.DPoPKey
+			if !tt.sameKey {
+				bound = mustKey()
+			}
+			jkt := mustThumbprint(t, bound.Public())
+			verifier, _ := pkce.NewVerifier()
+			form := url.Values{"response_type": {"code"}, "client_id": {"w"}, "redirect_uri": {"bewijs-wallet://cb"},
+				"code_challenge": {pkce.Challenge(verifier)}, "code_challenge_method": {"S256"}, "scope": {issuer.ConfigWmo}, "dpop_jkt": {jkt}}
+			res := s.do(t, http.MethodPost, "/o/gemeente-amsterdam/par", "", "application/x-www-form-urlencoded", []byte(form.Encode()))
+			var par struct {
+				RequestURI string `json:"request_uri"`
+			}
+			res.json(t, &par)
+			login := url.Values{"client_id": {"w"}, "request_uri": {par.RequestURI}, "login_code": {c.LoginCode}}
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, issuerURL+"/authorize", strings.NewReader(login.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			got, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Body.Close()
+			loc, _ := url.Parse(got.Header.Get("Location"))
+			code := loc.Query().Get("code")
+			if got.StatusCode != http.StatusFound || code == "" {
+				t.Fatalf("login: %d %s", got.StatusCode, got.Header.Get("Location"))
+			}
+			tok, err := cl.TokenRequest(t.Context(), url.Values{"grant_type": {"authorization_code"}, "code": {code},
+				"code_verifier": {verifier}, "redirect_uri": {"bewijs-wallet://cb"}, "client_id": {"w"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tok.Status != tt.wantToken {
+				t.Fatalf("token: %s, want %d", tok.vciString(), tt.wantToken)
+			}
+			if tt.wantToken != http.StatusOK && tok.vciError().Error != "invalid_dpop_proof" {
+				t.Fatalf("token error %s, want invalid_dpop_proof", tok.vciString())
+			}
+		})
+	}
+}

@@ -24,7 +24,7 @@ func (s *Server) par(c echo.Context) error {
 	res, nonce, err := s.deps.Issuer.PushAuthorizationRequest(c.Request().Context(), c.Param("slug"), issuer.PARRequest{
 		ClientID: f("client_id"), ResponseType: f("response_type"), RedirectURI: f("redirect_uri"),
 		CodeChallenge: f("code_challenge"), CodeChallengeMethod: f("code_challenge_method"), State: f("state"),
-		Scope: f("scope"), AuthorizationDetails: f("authorization_details"), DPoP: proof, URL: s.requestURL(c),
+		Scope: f("scope"), AuthorizationDetails: f("authorization_details"), DPoPJKT: f("dpop_jkt"), DPoP: proof, URL: s.requestURL(c),
 	})
 	setDPoPNonce(c, nonce)
 	if err != nil {

@@ -41,6 +41,7 @@ type PARRequest struct {
 	State                string
 	Scope                string
 	AuthorizationDetails string
+	DPoPJKT              string // RFC 9449 §10: the dpop_jkt parameter
 	DPoP                 string
 	URL                  string
 }
@@ -71,12 +72,18 @@ func (i *Issuer) PushAuthorizationRequest(ctx context.Context, slug string, req 
 	if err != nil {
 		return PARResponse{}, "", err
 	}
+	// RFC 9449 §10: the code is bound to a DPoP key named by the dpop_jkt parameter or by a
+	// DPoP proof at the PAR endpoint (§10.1); "if both are present, the authorization server
+	// MUST check that the values match".
+	p.DPoPJKT = req.DPoPJKT
 	var nonce string
 	if req.DPoP != "" {
-		// RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to that key.
 		var jkt string
 		if jkt, nonce, err = i.checkDPoP(ctx, t, req.DPoP, http.MethodPost, req.URL, "", ""); err != nil {
 			return PARResponse{}, nonce, err
+		}
+		if p.DPoPJKT != "" && p.DPoPJKT != jkt {
+			return PARResponse{}, nonce, oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidDPoPProof, "dpop_jkt does not match the DPoP proof's key", nil)
 		}
 		p.DPoPJKT = jkt
 	}
