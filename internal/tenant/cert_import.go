@@ -12,23 +12,9 @@ import (
 // must be signed by the next; the root may be absent (and is dropped when present, as HAIP 1.0
 // §6.1.1 keeps the trust anchor out of `x5c`). Refusals are *pki.Error values.
 func (s *CertService) Import(ctx context.Context, actor Principal, slug string, chainPEM []byte) (CertInfo, error) {
-	t, err := s.tenants.authorized(ctx, actor, slug)
-	if err != nil {
-		return CertInfo{}, err
-	}
-	active, pub, err := s.activeKey(ctx, t)
-	if err != nil {
-		return CertInfo{}, err
-	}
-	info, err := s.importChain(ctx, t, active.KID, pub, chainPEM)
-	if err != nil {
-		_ = s.record(ctx, actor, "tenant.cert.import", t, active.KID, nil, err)
-		return CertInfo{}, err
-	}
-	if err := s.record(ctx, actor, "tenant.cert.import", t, active.KID, &info, nil); err != nil {
-		return CertInfo{}, err
-	}
-	return info, nil
+	return s.certify(ctx, actor, slug, "tenant.cert.import", func(ctx context.Context, t Tenant, kid string, pub crypto.PublicKey) (CertInfo, error) {
+		return s.importChain(ctx, t, kid, pub, chainPEM)
+	})
 }
 
 func (s *CertService) importChain(ctx context.Context, t Tenant, kid string, pub crypto.PublicKey, chainPEM []byte) (CertInfo, error) {

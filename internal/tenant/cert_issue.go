@@ -16,6 +16,13 @@ import (
 // (SD-JWT VC §3.5: an https `iss` must match a dNSName SAN) and URIs the tenant's DID and
 // issuer URL; keyUsage digitalSignature; valid for a year, never beyond the CA.
 func (s *CertService) Issue(ctx context.Context, actor Principal, slug string) (CertInfo, error) {
+	return s.certify(ctx, actor, slug, "tenant.cert.issue", s.issue)
+}
+
+// certify runs one way of certifying the tenant's active key (issue or import) with the
+// authorization check and the audit record both share.
+func (s *CertService) certify(ctx context.Context, actor Principal, slug, action string,
+	do func(ctx context.Context, t Tenant, kid string, pub crypto.PublicKey) (CertInfo, error)) (CertInfo, error) {
 	t, err := s.tenants.authorized(ctx, actor, slug)
 	if err != nil {
 		return CertInfo{}, err
@@ -24,12 +31,12 @@ func (s *CertService) Issue(ctx context.Context, actor Principal, slug string) (
 	if err != nil {
 		return CertInfo{}, err
 	}
-	info, err := s.issue(ctx, t, active.KID, pub)
+	info, err := do(ctx, t, active.KID, pub)
 	if err != nil {
-		_ = s.record(ctx, actor, "tenant.cert.issue", t, active.KID, nil, err)
+		_ = s.record(ctx, actor, action, t, active.KID, nil, err)
 		return CertInfo{}, err
 	}
-	if err := s.record(ctx, actor, "tenant.cert.issue", t, active.KID, &info, nil); err != nil {
+	if err := s.record(ctx, actor, action, t, active.KID, &info, nil); err != nil {
 		return CertInfo{}, err
 	}
 	return info, nil

@@ -1,6 +1,6 @@
 package oid4vci
 
-import "fmt"
+import "github.com/sociaaldomein/bewijs/internal/oauth"
 
 // Error codes: RFC 6749 §5.2 (token endpoint), OpenID4VCI §6.3 (token), §8.3.1.2 (credential),
 // §11.3 (notification), RFC 9449 §12.2 (DPoP) and RFC 9126 (PAR).
@@ -28,25 +28,10 @@ const (
 	ErrServerError                    = "server_error"
 )
 
-// Error is an OAuth-style protocol error: the code and a description safe to show go on the
-// wire; Cause stays in the server log. Status is the HTTP status the code maps to.
-type Error struct {
-	Code        string `json:"error"`
-	Description string `json:"error_description,omitempty"`
-	Status      int    `json:"-"`
-	Cause       error  `json:"-"`
-}
-
-func (e *Error) Error() string {
-	if e.Cause != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Description, e.Cause)
-	}
-	return e.Code + ": " + e.Description
-}
-
-func (e *Error) Unwrap() error { return e.Cause }
+// Error is the OAuth error response every protocol of bewijs shares (internal/oauth).
+type Error = oauth.Error
 
 // NewError returns a fresh protocol error.
 func NewError(status int, code, description string, cause error) *Error {
-	return &Error{Code: code, Description: description, Status: status, Cause: cause}
+	return oauth.NewError(status, code, description, cause)
 }
