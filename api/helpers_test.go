@@ -9,10 +9,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sociaaldomein/bewijs/api"
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/did/resolver"
 	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/keys"
@@ -23,7 +25,12 @@ import (
 	"github.com/sociaaldomein/bewijs/issuer"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
+	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 	"github.com/sociaaldomein/bewijs/migrations"
+	"github.com/sociaaldomein/bewijs/policies"
+	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
+	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 )
 
 // testServer is the real HTTP server on a loopback port, its public URL equal to its address.
@@ -35,6 +42,8 @@ type testServer struct {
 	Resolver *resolver.Multi
 	CA       *pki.Authority
 	Certs    *tenant.CertService
+	Verifier *verifier.Service
+	Policies *policies.Engine
 }
 
 func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
@@ -63,7 +72,8 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
 	iss := newIssuer(t, db, env, cfg.PublicURL, certs)
-	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
+	engine, vs := newVerifier(t, db, env, dids, certs, "")
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +86,32 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs, Verifier: vs, Policies: engine}
+}
+
+// newVerifier wires the policy engine (policyDir "" : the embedded policies) and the
+// presentation service on the test database, fetching status lists from 127.0.0.1.
+func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.Resolver, certs verifier.Certificates, policyDir string) (*policies.Engine, *verifier.Service) {
+	t.Helper()
+	pcfg := policies.DefaultConfig()
+	pcfg.Dir = policyDir
+	pcfg.ReloadInterval = 50 * time.Millisecond
+	engine, err := policies.New(t.Context(), pcfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter := regopolicy.Adapter{Engine: engine}
+	pipeline := verifier.New(dids, verifier.NewInsecureLocalhostStatusFetcher(0), adapter)
+	cfg := verifier.DefaultServiceConfig()
+	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet}
+	cfg.MaxVPTokenBytes = 12 << 10 // below the test server's body limit, so "too large" is the verifier's answer
+	vs, err := verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: verifierstore.New(db.Gorm), Tenants: env.Service,
+		Certs: certs, Sealer: env.Master, Audit: env.AuditLog, Policy: adapter, Pipeline: pipeline,
+		PageSecret: env.Master.Derive("oid4vp/verify-page"), Webhooks: verifier.NewHTTPWebhooks(true, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine, vs
 }
 
 // newIssuer wires the OpenID4VCI issuer on the test database.

@@ -13,6 +13,7 @@ import (
 	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
+	"github.com/sociaaldomein/bewijs/verifier"
 )
 
 // Problem is an RFC 9457 problem details object.
@@ -24,6 +25,8 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 	// InvalidParams names each invalid input field (the RFC 9457 §3 "invalid-params" extension).
 	InvalidParams []InvalidParam `json:"invalid-params,omitempty"`
+	// Reasons are a policy's reasons for a refusal (type policy-denied).
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // InvalidParam is one invalid input field.
@@ -48,10 +51,26 @@ func toProblem(err error) *Problem {
 		v  *tenant.ValidationError
 		tv *toewijzing.ValidationError
 		he *echo.HTTPError
+		vr *verifier.InvalidRequestError
+		pd *verifier.PolicyDeniedError
 	)
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &vr):
+		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", vr.Error())
+		for _, f := range vr.Fields {
+			out.InvalidParams = append(out.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Reason})
+		}
+		return out
+	case errors.As(err, &pd):
+		out := problem(http.StatusForbidden, "policy-denied", "Refused by policy", pd.Error())
+		out.Reasons = pd.Reasons
+		return out
+	case errors.Is(err, verifier.ErrNotFound), errors.Is(err, verifier.ErrExpired):
+		return problem(http.StatusNotFound, "not-found", "Not found", "no such resource")
+	case errors.Is(err, verifier.ErrConflict):
+		return problem(http.StatusConflict, "conflict", "Conflict", "the current state does not allow this")
 	case errors.As(err, &v):
 		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", v.Error())
 		for _, f := range v.Fields {
@@ -172,7 +191,8 @@ func toOAuthError(err error) *oid4vci.Error {
 	switch {
 	case errors.As(err, &e):
 		return e
-	case errors.Is(err, tenant.ErrNotFound), errors.Is(err, issuer.ErrNotFound), errors.Is(err, issuer.ErrExpired):
+	case errors.Is(err, tenant.ErrNotFound), errors.Is(err, issuer.ErrNotFound), errors.Is(err, issuer.ErrExpired),
+		errors.Is(err, verifier.ErrNotFound):
 		return oid4vci.NewError(http.StatusNotFound, oid4vci.ErrInvalidRequest, "not found or expired", err)
 	case errors.As(err, &he) && he.Code < 500:
 		return oid4vci.NewError(he.Code, oid4vci.ErrInvalidRequest, http.StatusText(he.Code), err)

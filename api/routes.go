@@ -28,6 +28,13 @@ var PublicRoutes = map[string]string{
 	"POST /o/:slug/notification":                          "OpenID4VCI 1.0 §11 notification endpoint",
 	"GET /o/:slug/status/:list":                           "Token Status List (statuslist+jwt)",
 	"GET /vct/:vct":                                       "SD-JWT VC type metadata",
+
+	"GET /o/:slug/oid4vp/requests/:id":   "OpenID4VP 1.0 §5.10 request_uri: signed request object",
+	"POST /o/:slug/oid4vp/requests/:id":  "OpenID4VP 1.0 §5.10.1 request_uri_method=post with wallet_nonce",
+	"POST /o/:slug/oid4vp/responses/:id": "OpenID4VP 1.0 §8.2 response_uri (direct_post, direct_post.jwt)",
+	"GET /o/:slug/verify/:id":            "verify page: QR code, same-device link and live result (HTML)",
+	"GET /o/:slug/verify/:id/qr.png":     "presentation request QR code (PNG)",
+	"GET /o/:slug/verify/:id/events":     "verify page result stream (Server-Sent Events)",
 }
 
 // protocolRoutes answer errors in the OAuth shape ({error, error_description}), not as
@@ -41,6 +48,8 @@ var protocolRoutes = map[string]bool{
 	"/o/:slug/nonce":                                  true,
 	"/o/:slug/credential":                             true,
 	"/o/:slug/notification":                           true,
+	"/o/:slug/oid4vp/requests/:id":                    true,
+	"/o/:slug/oid4vp/responses/:id":                   true,
 }
 
 func (s *Server) routes() {
@@ -51,6 +60,9 @@ func (s *Server) routes() {
 	root.GET("/o/:slug/did.json", s.didDocument)
 	if s.deps.Issuer != nil {
 		s.issuerRoutes(root)
+	}
+	if s.deps.Verifier != nil {
+		s.verifierRoutes(root)
 	}
 
 	v1 := root.Group("/api/v1")
@@ -71,6 +83,22 @@ func (s *Server) routes() {
 		admin.POST("/beschikkingen/:id/suspend", s.changeBeschikking(issuer.Suspend))
 		admin.POST("/beschikkingen/:id/reinstate", s.changeBeschikking(issuer.Reinstate))
 	}
+	if s.deps.Verifier != nil {
+		admin.POST("/presentation-requests", s.createPresentationRequest)
+		admin.GET("/presentation-requests/:id", s.getPresentationRequest)
+		admin.GET("/presentation-requests/:id/events", s.presentationEvents)
+		admin.GET("/tenants/:slug/verifier-settings", s.getVerifierSettings)
+		admin.PUT("/tenants/:slug/verifier-settings", s.putVerifierSettings)
+	}
+}
+
+func (s *Server) verifierRoutes(root *echo.Group) {
+	root.GET("/o/:slug/oid4vp/requests/:id", s.requestObject)
+	root.POST("/o/:slug/oid4vp/requests/:id", s.requestObject)
+	root.POST("/o/:slug/oid4vp/responses/:id", s.presentationResponse)
+	root.GET("/o/:slug/verify/:id", s.verifyPageHandler)
+	root.GET("/o/:slug/verify/:id/qr.png", s.verifyQR)
+	root.GET("/o/:slug/verify/:id/events", s.verifyEvents)
 }
 
 func (s *Server) issuerRoutes(root *echo.Group) {

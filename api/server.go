@@ -20,6 +20,7 @@ import (
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/verifier"
 )
 
 // Version is the admin API version, sent in the API-Version header of every response.
@@ -72,6 +73,8 @@ type Deps struct {
 	Tenants *tenant.Service
 	// Issuer is the OpenID4VCI credential issuer (nil: no issuance routes).
 	Issuer *issuer.Issuer
+	// Verifier runs OpenID4VP presentation requests (nil: no verifier routes).
+	Verifier *verifier.Service
 	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
 	Resolver did.Resolver
 	Health   Health

@@ -34,6 +34,8 @@ type Credential struct {
 	// HolderKeyThumbprint is the RFC 7638 SHA-256 thumbprint of cnf.jwk, base64url: the key
 	// that signed the KB-JWT.
 	HolderKeyThumbprint string
+	// TrustReasons are the trust policy's reasons for accepting the issuer for this vct.
+	TrustReasons []string
 }
 
 // Result is the outcome of VerifyVPToken: every credential, ordered by Credential Query id

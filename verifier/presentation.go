@@ -44,7 +44,7 @@ func (v *Verifier) VerifyPresentation(ctx context.Context, presentation string, 
 	}
 	// Trust comes before status: the status list URI is the issuer's choice, and an
 	// untrusted issuer must not make this verifier fetch anything.
-	if err := v.checkTrust(ctx, cred.Issuer, cred.VCT); err != nil {
+	if cred.TrustReasons, err = v.checkTrust(ctx, cred.Issuer, cred.VCT); err != nil {
 		return Credential{}, err
 	}
 	if cred.Status, err = v.checkStatus(ctx, verified.Claims, ik.did, now, opts.Skew); err != nil {
@@ -121,19 +121,19 @@ func checkVCT(vct string, known []string) error {
 	return nil
 }
 
-// checkTrust asks the trust policy whether issuer may issue vct.
-func (v *Verifier) checkTrust(ctx context.Context, issuer, vct string) error {
+// checkTrust asks the trust policy whether issuer may issue vct, and returns its reasons.
+func (v *Verifier) checkTrust(ctx context.Context, issuer, vct string) ([]string, error) {
 	if v.trust == nil {
-		return newFailure(ReasonUntrustedIssuer, nil, "no trust policy is configured")
+		return nil, newFailure(ReasonUntrustedIssuer, nil, "no trust policy is configured")
 	}
 	ok, reasons, err := v.trust.Trusted(ctx, issuer, vct)
 	if err != nil {
-		return newFailure(ReasonTrustUnavailable, err, "the trust policy could not be evaluated")
+		return nil, newFailure(ReasonTrustUnavailable, err, "the trust policy could not be evaluated")
 	}
 	if !ok {
-		return newFailure(ReasonUntrustedIssuer, nil, "the issuer is not trusted for this credential type: %s", joinReasons(reasons))
+		return nil, newFailure(ReasonUntrustedIssuer, nil, "the issuer is not trusted for this credential type: %s", joinReasons(reasons))
 	}
-	return nil
+	return reasons, nil
 }
 
 func joinReasons(reasons []string) string {

@@ -57,6 +57,10 @@ func (f *httpStatusFetcher) Fetch(ctx context.Context, uri string) ([]byte, erro
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("status list uri is not an https URL")
 	}
+	return f.get(ctx, u)
+}
+
+func (f *httpStatusFetcher) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -129,4 +133,32 @@ var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
 func publicAddr(ip netip.Addr) bool {
 	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !cgnat.Contains(ip)
+}
+
+// localhostStatusFetcher also fetches status lists over http from localhost and 127.0.0.1.
+type localhostStatusFetcher struct {
+	public StatusFetcher
+	local  *httpStatusFetcher
+}
+
+// NewInsecureLocalhostStatusFetcher is NewHTTPStatusFetcher that also fetches http(s) URIs on
+// localhost and 127.0.0.1, without following redirects: for pilots and tests on one machine
+// (serve --insecure-localhost), never for production.
+func NewInsecureLocalhostStatusFetcher(maxBytes int64) StatusFetcher {
+	if maxBytes <= 0 {
+		maxBytes = DefaultStatusFetchBytes
+	}
+	local := &http.Client{Timeout: DefaultStatusFetchTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	return &localhostStatusFetcher{public: NewHTTPStatusFetcher(nil, maxBytes), local: &httpStatusFetcher{client: local, maxBytes: maxBytes}}
+}
+
+// Fetch implements StatusFetcher.
+func (f *localhostStatusFetcher) Fetch(ctx context.Context, uri string) ([]byte, error) {
+	u, err := url.Parse(uri)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1") {
+		return f.local.get(ctx, u)
+	}
+	return f.public.Fetch(ctx, uri)
 }

@@ -28,21 +28,29 @@ import (
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
 	"github.com/sociaaldomein/bewijs/migrations"
+	"github.com/sociaaldomein/bewijs/policies"
+	"github.com/sociaaldomein/bewijs/verifier"
+	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 )
 
 // app is the object graph shared by serve and the admin commands.
 type app struct {
-	db        *migrations.DB
-	resolver  *resolver.Multi
-	audit     *audit.Log
-	tenants   *tenant.Service
-	ca        *pki.Authority      // the pilot CA
-	certs     *tenant.CertService // X.509 chains of tenant keys, for x5c
-	issuer    *issuer.Issuer
-	issuance  *issuerstore.Store
-	metrics   *prometheus.Registry
-	publicURL *url.URL
-	log       *slog.Logger
+	db       *migrations.DB
+	resolver *resolver.Multi
+	audit    *audit.Log
+	tenants  *tenant.Service
+	ca       *pki.Authority      // the pilot CA
+	certs    *tenant.CertService // X.509 chains of tenant keys, for x5c
+	issuer   *issuer.Issuer
+	issuance *issuerstore.Store
+	// policies decides trust, requests and pid questions (Rego).
+	policies *policies.Engine
+	verifier *verifier.Service
+	// presentations stores presentation requests.
+	presentations *verifierstore.Store
+	metrics       *prometheus.Registry
+	publicURL     *url.URL
+	log           *slog.Logger
 }
 
 // openOptions say how a command wants the database.
@@ -84,6 +92,10 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 	a := &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log,
 		metrics: prometheus.NewRegistry()}
 	if err := a.wireIssuer(master); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := a.wireVerifier(ctx, s, master); err != nil {
 		_ = db.Close()
 		return nil, err
 	}

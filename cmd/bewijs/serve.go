@@ -65,7 +65,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	}
 	cfg := api.DefaultConfig()
 	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
-	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Verifier: a.verifier, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
 	if err != nil {
 		return usageError{err}
 	}
@@ -74,6 +74,7 @@ func serve(ctx context.Context, f serveFlags) error {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
 	}
 	go a.sweep(ctx, 5*time.Minute)
+	go a.policies.Run(ctx)
 	if f.DebugAddr != "" {
 		go servePprof(ctx, f.DebugAddr, log)
 	}
@@ -103,6 +104,9 @@ func (a *app) sweep(ctx context.Context, every time.Duration) {
 		case now := <-t.C:
 			if err := a.issuance.Sweep(ctx, now); err != nil && ctx.Err() == nil {
 				a.log.Warn("sweeping expired protocol state failed", "error", err.Error())
+			}
+			if _, err := a.verifier.Sweep(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn("sweeping expired presentation requests failed", "error", err.Error())
 			}
 		}
 	}

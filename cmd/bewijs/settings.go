@@ -18,8 +18,10 @@ type settings struct {
 	DatabaseURL       string // secret: may carry a password
 	MasterKeyFile     string
 	InsecureLocalhost bool
-	LogLevel          string
-	DB                migrations.Config
+	// PoliciesDir replaces the embedded Rego policies with the *.rego files of a folder.
+	PoliciesDir string
+	LogLevel    string
+	DB          migrations.Config
 }
 
 // envNames maps each flag to its environment twin.
@@ -30,6 +32,7 @@ var envNames = map[string]string{
 	"master-key-file":      "BEWIJS_MASTER_KEY_FILE",
 	"insecure-localhost":   "BEWIJS_INSECURE_LOCALHOST",
 	"log-level":            "BEWIJS_LOG_LEVEL",
+	"policies":             "BEWIJS_POLICIES",
 	"demo":                 "BEWIJS_DEMO",
 	"db-max-open-conns":    "BEWIJS_DB_MAX_OPEN_CONNS",
 	"db-max-idle-conns":    "BEWIJS_DB_MAX_IDLE_CONNS",
@@ -45,6 +48,7 @@ func (s *settings) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.DatabaseURL, "database-url", def.URL, "sqlite://PATH (embedded default) or postgres://…")
 	fs.StringVar(&s.MasterKeyFile, "master-key-file", "", "file with the master key that seals private keys (generated in the data folder on SQLite; required on PostgreSQL)")
 	fs.BoolVar(&s.InsecureLocalhost, "insecure-localhost", false, "let the DID resolver use http and loopback for localhost/127.0.0.1 (pilots and tests only)")
+	fs.StringVar(&s.PoliciesDir, "policies", "", "folder of *.rego files replacing the embedded policies (reloaded when they change)")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&s.DB.MaxOpenConns, "db-max-open-conns", def.MaxOpenConns, "database pool: maximum open connections")
 	fs.IntVar(&s.DB.MaxIdleConns, "db-max-idle-conns", def.MaxIdleConns, "database pool: maximum idle connections")

@@ -1,0 +1,103 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
+	"github.com/sociaaldomein/bewijs/verifier/oid4vp"
+)
+
+// zorgstartPaths are the claims the default requests policy's zorgstart query asks for.
+var zorgstartPaths = []string{"aanbieder.agb", "aanbieder.naam", "einddatum", "gemeente.code", "gemeente.naam",
+	"ingangsdatum", "product.categorie", "product.code", "toewijzingnummer", "wet"}
+
+// End to end through the real HTTP server on both engines and both response modes: an
+// aanbieder asks for zorgstart, the wallet fetches the signed request object, presents just
+// those claims with a key binding JWT, and the verified result holds exactly them.
+func TestPresentZorgstart(t *testing.T) {
+	for _, e := range migrationstest.Engines() {
+		for _, mode := range []string{oid4vp.ResponseModeDirectPost, oid4vp.ResponseModeDirectPostJWT} {
+			t.Run(e.Name+"/"+mode, func(t *testing.T) {
+				env := newPresentationEnv(t, e)
+				c := env.createPresentation(t, map[string]any{"query": "zorgstart", "response_mode": mode})
+				if c.State != "pending" || !strings.HasPrefix(c.AuthorizationRequest, "openid4vp://?") ||
+					!strings.HasPrefix(c.ClientID, "decentralized_identifier:did:web:") || c.ResponseMode != mode {
+					t.Fatalf("created = %+v", c)
+				}
+				ar, res, err := fetchRequest(t.Context(), env.Resolver, c.AuthorizationRequest)
+				if err != nil {
+					t.Fatalf("request object: %v (%d %s)", err, res.Status, res.Body)
+				}
+				if got := env.showPresentation(t, c.ID).State; got != "retrieved" {
+					t.Fatalf("state after fetch = %s", got)
+				}
+				vp := present(t, env.Cred, env.HolderKey, ar, presentOpts{})
+				res, err = respond(t.Context(), ar, map[string][]string{"toewijzing": {vp}}, ar.State)
+				if err != nil || res.Status != http.StatusOK {
+					t.Fatalf("response: %v %d %s", err, res.Status, res.Body)
+				}
+				var out oid4vp.DirectPostResponse
+				res.json(t, &out)
+				if !strings.Contains(out.RedirectURI, "/verify/"+c.ID+"?response_code=") {
+					t.Fatalf("redirect_uri = %q", out.RedirectURI)
+				}
+
+				v := env.showPresentation(t, c.ID)
+				if v.State != "verified" || v.Result == nil || !v.Result.Verified || len(v.Result.Credentials) != 1 {
+					t.Fatalf("result = %+v", v)
+				}
+				got := v.Result.Credentials[0]
+				if got.Issuer != env.Cred.Issuer || got.VCT != env.Cred.VCT || got.Status != "valid" || got.QueryID != "toewijzing" || len(got.Trust) == 0 {
+					t.Fatalf("credential = %+v", got)
+				}
+				if paths := flatPaths(got.Claims, ""); !slices.Equal(paths, zorgstartPaths) {
+					t.Fatalf("disclosed claims %v, want exactly %v", paths, zorgstartPaths)
+				}
+
+				// The same-device browser sees the result with the response_code alone.
+				page := getPage(t, out.RedirectURI)
+				if page.Status != http.StatusOK || !strings.Contains(string(page.Body), `data-state="verified"`) {
+					t.Fatalf("same-device page: %d", page.Status)
+				}
+			})
+		}
+	}
+}
+
+// flatPaths lists the leaf paths of a claims object, dotted and sorted.
+func flatPaths(m map[string]any, prefix string) []string {
+	var out []string
+	for k, v := range m {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok {
+			out = append(out, flatPaths(sub, p)...)
+			continue
+		}
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func getPage(t *testing.T, target string) response {
+	t.Helper()
+	if _, err := url.Parse(target); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := send(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

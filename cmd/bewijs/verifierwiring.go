@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/sociaaldomein/bewijs/internal/keys"
+	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
+	"github.com/sociaaldomein/bewijs/policies"
+	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
+	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
+)
+
+// wireVerifier builds the policy engine, the verification pipeline and the presentation
+// service.
+func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.MasterKeys) error {
+	pcfg := policies.DefaultConfig()
+	pcfg.Dir = s.PoliciesDir
+	engine, err := policies.New(ctx, pcfg, a.log)
+	if err != nil {
+		return err
+	}
+	a.policies = engine
+	adapter := regopolicy.Adapter{Engine: engine}
+	fetcher := verifier.NewHTTPStatusFetcher(nil, 0)
+	if s.InsecureLocalhost {
+		fetcher = verifier.NewInsecureLocalhostStatusFetcher(0)
+	}
+	pipeline := verifier.New(a.resolver, verifier.NewCachingStatusFetcher(fetcher, time.Now, 256), adapter)
+	cfg := verifier.DefaultServiceConfig()
+	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet}
+	a.presentations = verifierstore.New(a.db.Gorm)
+	a.verifier, err = verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: a.presentations, Tenants: a.tenants,
+		Certs: a.certs, Sealer: master, Audit: a.audit, Policy: adapter, Pipeline: pipeline,
+		PageSecret: master.Derive("oid4vp/verify-page"), Webhooks: verifier.NewHTTPWebhooks(s.InsecureLocalhost, a.log)})
+	return err
+}
