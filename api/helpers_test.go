@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -50,6 +51,13 @@ func startServer(t *testing.T, db *migrations.DB) *testServer { return startServ
 
 func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	t.Helper()
+	return startServerPolicies(t, db, "")
+}
+
+// startServerPolicies is startServerTB with the Rego policies of policyDir ("" : the embedded
+// ones), reloaded while the test runs.
+func startServerPolicies(t testing.TB, db *migrations.DB, policyDir string) *testServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +80,12 @@ func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
 	iss := newIssuer(t, db, env, cfg.PublicURL, certs)
-	engine, vs := newVerifier(t, db, env, dids, certs, "")
+	engine, vs := newVerifier(t, db, env, dids, certs, policyDir)
+	if policyDir != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		go engine.Run(ctx)
+	}
 	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
