@@ -28,7 +28,7 @@ func newWalletCmd() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&f.Dir, "dir", def, "wallet folder (BEWIJS_WALLET_DIR)")
 	cmd.PersistentFlags().BoolVar(&f.InsecureLocalhost, "insecure-localhost", os.Getenv("BEWIJS_INSECURE_LOCALHOST") == "true", "allow http and loopback for localhost/127.0.0.1 issuers (pilots)")
-	cmd.AddCommand(walletInitCmd(&f), walletReceiveCmd(&f), walletListCmd(&f), walletShowCmd(&f))
+	cmd.AddCommand(walletInitCmd(&f), walletReceiveCmd(&f), walletListCmd(&f), walletShowCmd(&f), walletPresentCmd(&f))
 	return cmd
 }
 
