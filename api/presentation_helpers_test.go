@@ -20,6 +20,7 @@ import (
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/jose"
+	"github.com/sociaaldomein/bewijs/internal/pki"
 	"github.com/sociaaldomein/bewijs/internal/sdjwt"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
@@ -328,4 +329,17 @@ func send(req *http.Request) (response, error) {
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	return response{Status: res.StatusCode, Header: res.Header, Body: body}, err
+}
+
+// certify gives a tenant a certificate from a fresh pilot CA and returns the CA certificate.
+func (s *testServer) certify(t *testing.T, slug string) *x509.Certificate {
+	t.Helper()
+	ca, err := s.CA.Init(t.Context(), pki.InitRequest{Actor: "test", CommonName: "bewijs pilot CA (test)", Validity: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Certs.Issue(t.Context(), tenant.CLI, slug); err != nil {
+		t.Fatal(err)
+	}
+	return ca
 }

@@ -1,14 +1,17 @@
 package api_test
 
 import (
+	"crypto/x509"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
 	"github.com/sociaaldomein/bewijs/verifier/oid4vp"
+	"github.com/sociaaldomein/bewijs/wallet"
 )
 
 // zorgstartPaths are the claims the default requests policy's zorgstart query asks for.
@@ -100,4 +103,65 @@ func getPage(t *testing.T, target string) response {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// Acceptance: issue, receive with bewijs' wallet, request, present with the same wallet, and
+// get a verified result with exactly the requested claims, on both engines, for direct_post
+// and direct_post.jwt, with the decentralized_identifier and the x509_hash client identifier.
+func TestWalletPresentsToVerifier(t *testing.T) {
+	for _, e := range migrationstest.Engines() {
+		for _, tc := range []struct{ mode, prefix string }{
+			{oid4vp.ResponseModeDirectPost, "decentralized_identifier"},
+			{oid4vp.ResponseModeDirectPostJWT, "x509_hash"},
+		} {
+			t.Run(e.Name+"/"+tc.mode+"/"+tc.prefix, func(t *testing.T) {
+				s, gkey := issuanceServer(t, e)
+				vkey, err := s.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts := wallet.PresentOptions{InsecureLocalhost: true}
+				if tc.prefix == "x509_hash" {
+					opts.TrustedRoots = x509.NewCertPool()
+					opts.TrustedRoots.AddCert(s.certify(t, verifierSlug))
+				}
+				store, err := wallet.Init(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := &wallet.Wallet{Client: s.wallet(), Store: store}
+				b := s.createBeschikking(t, gkey, "01-wmo-hbh-minuten-per-week.json", "")
+				if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				env := &presentationEnv{testServer: s, VerifierKey: vkey}
+				c := env.createPresentation(t, map[string]any{"query": "zorgstart", "response_mode": tc.mode})
+				if !strings.HasPrefix(c.ClientID, tc.prefix+":") {
+					t.Fatalf("client_id %s, want prefix %s", c.ClientID, tc.prefix)
+				}
+				var (
+					req   wallet.Request
+					shown wallet.Plan
+				)
+				res, err := w.Present(t.Context(), c.AuthorizationRequest, opts,
+					func(r wallet.Request, p wallet.Plan) bool { req, shown = r, p; return true })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.prefix == "x509_hash" && !req.X509ChainVerified {
+					t.Fatal("the verifier's certificate chain was not verified to the pilot CA")
+				}
+				if len(shown.Items) != 1 || !strings.Contains(res.RedirectURI, "response_code=") {
+					t.Fatalf("plan %+v, result %+v", shown, res)
+				}
+				v := env.showPresentation(t, c.ID)
+				if v.State != "verified" || len(v.Result.Credentials) != 1 {
+					t.Fatalf("state %s result %+v", v.State, v.Result)
+				}
+				if paths := flatPaths(v.Result.Credentials[0].Claims, ""); !slices.Equal(paths, zorgstartPaths) {
+					t.Fatalf("disclosed %v, want exactly %v", paths, zorgstartPaths)
+				}
+			})
+		}
+	}
 }
