@@ -41,6 +41,9 @@ func (s *Server) authorizePage(c echo.Context) error {
 	if err != nil {
 		return s.authorizeError(c, err)
 	}
+	if s.deps.Verifier != nil {
+		page.PIDLogin = c.Request().URL.Path + "/pid?" + c.Request().URL.RawQuery
+	}
 	return render(c, http.StatusOK, "authorize.html", page)
 }
 

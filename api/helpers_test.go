@@ -45,6 +45,7 @@ type testServer struct {
 	Certs    *tenant.CertService
 	Verifier *verifier.Service
 	Policies *policies.Engine
+	Issuer   *issuer.Issuer
 }
 
 func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
@@ -99,7 +100,7 @@ func startServerPolicies(t testing.TB, db *migrations.DB, policyDir string) *tes
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs, Verifier: vs, Policies: engine}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs, Verifier: vs, Policies: engine, Issuer: iss}
 }
 
 // newVerifier wires the policy engine (policyDir "" : the embedded policies) and the
@@ -116,7 +117,7 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 	adapter := regopolicy.Adapter{Engine: engine}
 	pipeline := verifier.New(dids, verifier.NewInsecureLocalhostStatusFetcher(0), adapter)
 	cfg := verifier.DefaultServiceConfig()
-	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet}
+	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet, issuer.VCTPID}
 	cfg.MaxVPTokenBytes = 12 << 10 // below the test server's body limit, so "too large" is the verifier's answer
 	vs, err := verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: verifierstore.New(db.Gorm), Tenants: env.Service,
 		Certs: certs, Sealer: env.Master, Audit: env.AuditLog, Policy: adapter, Pipeline: pipeline,

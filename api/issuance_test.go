@@ -16,6 +16,7 @@ import (
 
 type createdBeschikking struct {
 	ID                 string          `json:"id"`
+	Beschikkingnummer  string          `json:"beschikkingnummer"`
 	State              string          `json:"state"`
 	CredentialOfferURI string          `json:"credential_offer_uri"`
 	OfferLink          string          `json:"offer_link"`

@@ -29,12 +29,14 @@ var PublicRoutes = map[string]string{
 	"GET /o/:slug/status/:list":                           "Token Status List (statuslist+jwt)",
 	"GET /vct/:vct":                                       "SD-JWT VC type metadata",
 
-	"GET /o/:slug/oid4vp/requests/:id":   "OpenID4VP 1.0 §5.10 request_uri: signed request object",
-	"POST /o/:slug/oid4vp/requests/:id":  "OpenID4VP 1.0 §5.10.1 request_uri_method=post with wallet_nonce",
-	"POST /o/:slug/oid4vp/responses/:id": "OpenID4VP 1.0 §8.2 response_uri (direct_post, direct_post.jwt)",
-	"GET /o/:slug/verify/:id":            "verify page: QR code, same-device link and live result (HTML)",
-	"GET /o/:slug/verify/:id/qr.png":     "presentation request QR code (PNG)",
-	"GET /o/:slug/verify/:id/events":     "verify page result stream (Server-Sent Events)",
+	"GET /o/:slug/oid4vp/requests/:id":    "OpenID4VP 1.0 §5.10 request_uri: signed request object",
+	"POST /o/:slug/oid4vp/requests/:id":   "OpenID4VP 1.0 §5.10.1 request_uri_method=post with wallet_nonce",
+	"POST /o/:slug/oid4vp/responses/:id":  "OpenID4VP 1.0 §8.2 response_uri (direct_post, direct_post.jwt)",
+	"GET /o/:slug/verify/:id":             "verify page: QR code, same-device link and live result (HTML)",
+	"GET /o/:slug/verify/:id/qr.png":      "presentation request QR code (PNG)",
+	"GET /o/:slug/verify/:id/events":      "verify page result stream (Server-Sent Events)",
+	"GET /o/:slug/authorize/pid":          "login by disclosure: redirects the wallet to an OpenID4VP request for its PID",
+	"GET /o/:slug/authorize/pid/callback": "login by disclosure: after the PID presentation, redirects to the wallet with the code",
 }
 
 // protocolRoutes answer errors in the OAuth shape ({error, error_description}), not as
@@ -63,6 +65,10 @@ func (s *Server) routes() {
 	}
 	if s.deps.Verifier != nil {
 		s.verifierRoutes(root)
+	}
+	if s.deps.Issuer != nil && s.deps.Verifier != nil {
+		root.GET("/o/:slug/authorize/pid", s.authorizePID)
+		root.GET("/o/:slug/authorize/pid/callback", s.authorizePIDCallback)
 	}
 
 	v1 := root.Group("/api/v1")

@@ -194,6 +194,8 @@ type LoginPage struct {
 	ClientID   string
 	Fields     []LoginField
 	Error      string
+	// PIDLogin is the link to log in by disclosing the wallet's PID, when the server offers it.
+	PIDLogin string
 }
 
 // AuthorizationPage checks a pushed request and returns the login page for it.

@@ -48,7 +48,7 @@ func (i *Issuer) CreateBeschikking(ctx context.Context, actor tenant.Principal, 
 		return Created{}, err
 	}
 	b := Beschikking{ID: uuid.NewString(), TenantID: t.ID, Beschikkingnummer: doc.BeschikkingNummer, Wet: doc.Wet,
-		State: Offered, OfferExpiresAt: now.Add(i.cfg.OfferTTL), CreatedAt: now, UpdatedAt: now}
+		State: Offered, OfferExpiresAt: now.Add(i.cfg.OfferTTL), CreatedAt: now, UpdatedAt: now, ClientRef: i.clientRef(doc.Client.BSN)}
 	if b.Beschikkingnummer == "" {
 		b.Beschikkingnummer = fmt.Sprintf("%s-%s", now.In(amsterdam).Format("2006"), randomHex(5))
 	}

@@ -40,11 +40,8 @@ func (i *Issuer) Credential(ctx context.Context, slug string, req CredentialRequ
 	if err != nil {
 		return CredentialResult{DPoPNonce: nonce}, i.fail(ctx, t, err)
 	}
-	b, creds, err := i.store.Beschikking(ctx, t.ID, token.BeschikkingID)
+	creds, err := i.issuableCredentials(ctx, t, token.Beschikkingen())
 	if err != nil {
-		return CredentialResult{}, i.fail(ctx, t, err)
-	}
-	if err := issuableState(b); err != nil {
 		return CredentialResult{}, i.fail(ctx, t, err)
 	}
 	cred, err := selectCredential(creds, req.Body)
@@ -105,6 +102,27 @@ func (i *Issuer) checkAccessToken(ctx context.Context, t tenant.Tenant, req Cred
 }
 
 // issuableState: credentials are handed out only while the beschikking is offered or issued.
+// issuableCredentials are the credentials of the beschikkingen a code or token covers that may
+// still be issued. For one beschikking a state that forbids issuing is an error; of several
+// (login by disclosure), one revoked in the meantime is left out.
+func (i *Issuer) issuableCredentials(ctx context.Context, t tenant.Tenant, ids []string) ([]Credential, error) {
+	var out []Credential
+	for _, id := range ids {
+		b, creds, err := i.store.Beschikking(ctx, t.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := issuableState(b); err != nil {
+			if len(ids) == 1 {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, creds...)
+	}
+	return out, nil
+}
+
 func issuableState(b Beschikking) error {
 	if b.State != Offered && b.State != Issued {
 		return oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrCredentialRequestDenied, "the beschikking is "+string(b.State), nil)

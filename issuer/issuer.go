@@ -7,6 +7,8 @@ package issuer
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"net/url"
 	"time"
@@ -101,6 +103,8 @@ type Issuer struct {
 	auth    Authenticator
 	// nonceSecret keys the stateless nonces; every replica must have the same.
 	nonceSecret []byte
+	// clientRefKey keys the hash of a client's BSN kept with a beschikking.
+	clientRefKey []byte
 	// holderDIDs resolves the did:key and did:jwk kids of key proofs (no network).
 	holderDIDs did.Resolver
 }
@@ -143,6 +147,9 @@ func New(o Options) (*Issuer, error) {
 	}
 	i := &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
 		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator, nonceSecret: o.NonceSecret}
+	ref := hmac.New(sha256.New, o.NonceSecret)
+	ref.Write([]byte("bewijs issuer client-ref key"))
+	i.clientRefKey = ref.Sum(nil)
 	if i.auth == nil {
 		i.auth = loginCodes{i: i}
 	}

@@ -32,6 +32,13 @@ func (i *Issuer) IssuerMetadata(ctx context.Context, slug string) (oid4vci.Issue
 		return oid4vci.IssuerMetadata{}, err
 	}
 	base := i.tenants.IssuerURL(slug)
+	configs := map[string]oid4vci.CredentialConfiguration{
+		ConfigWmo:      configuration("Wmo2015", "Wmo-beschikking", "Wmo decision (social support)"),
+		ConfigJeugdwet: configuration("Jeugdwet", "Jeugdwet-beschikking", "Youth Act decision"),
+	}
+	if t.Kind == tenant.TrustAnchor {
+		configs = map[string]oid4vci.CredentialConfiguration{ConfigPID: pidConfiguration()}
+	}
 	return oid4vci.IssuerMetadata{
 		CredentialIssuer:        base,
 		CredentialEndpoint:      base + "/credential",
@@ -39,10 +46,7 @@ func (i *Issuer) IssuerMetadata(ctx context.Context, slug string) (oid4vci.Issue
 		NotificationEndpoint:    base + "/notification",
 		BatchCredentialIssuance: &oid4vci.BatchCredentialIssuance{BatchSize: i.cfg.BatchSize},
 		Display:                 []oid4vci.Display{{Name: t.Name, Locale: "nl-NL"}, {Name: t.Name, Locale: "en-US"}},
-		CredentialConfigurationsSupported: map[string]oid4vci.CredentialConfiguration{
-			ConfigWmo:      configuration("Wmo2015", "Wmo-beschikking", "Wmo decision (social support)"),
-			ConfigJeugdwet: configuration("Jeugdwet", "Jeugdwet-beschikking", "Youth Act decision"),
-		},
+		CredentialConfigurationsSupported: configs,
 	}, nil
 }
 
@@ -83,13 +87,14 @@ func (i *Issuer) AuthorizationServerMetadata(ctx context.Context, slug string) (
 	}, nil
 }
 
-// issuingTenant is a gemeente tenant, looked up for a public endpoint.
+// issuingTenant is a gemeente tenant (or a trust anchor, which issues test PIDs), looked up
+// for a public endpoint.
 func (i *Issuer) issuingTenant(ctx context.Context, slug string) (tenant.Tenant, error) {
 	t, err := i.tenants.Lookup(ctx, slug)
 	if err != nil {
 		return tenant.Tenant{}, err
 	}
-	if t.Kind != tenant.Gemeente {
+	if t.Kind != tenant.Gemeente && t.Kind != tenant.TrustAnchor {
 		return tenant.Tenant{}, tenant.ErrNotFound
 	}
 	return t, nil

@@ -52,7 +52,7 @@ func (i *Issuer) buildSDJWTVC(s credentialSigner, slug string, cred Credential, 
 	}
 	payload := maps.Clone(claims)
 	payload["iss"] = i.tenants.DID(slug)
-	payload["vct"] = toewijzing.VCT(wetOf(cred.ConfigurationID))
+	payload["vct"] = vctOf(cred.ConfigurationID)
 	payload["iat"] = now.Unix()
 	payload["nbf"] = cred.NotBefore.Unix()
 	payload["exp"] = cred.ExpiresAt.Unix()
@@ -62,7 +62,7 @@ func (i *Issuer) buildSDJWTVC(s credentialSigner, slug string, cred Credential, 
 	if len(s.x5c) > 0 {
 		header["x5c"] = s.x5c
 	}
-	issued, err := sdjwt.Issue(payload, sdjwt.IssueOptions{Signer: s.Signer, Header: header, Disclosable: toewijzing.Disclosable, Decoys: i.cfg.Decoys})
+	issued, err := sdjwt.Issue(payload, sdjwt.IssueOptions{Signer: s.Signer, Header: header, Disclosable: disclosableOf(cred.ConfigurationID), Decoys: i.cfg.Decoys})
 	if err != nil {
 		return "", err
 	}
@@ -72,6 +72,22 @@ func (i *Issuer) buildSDJWTVC(s credentialSigner, slug string, cred Credential, 
 // StatusListURI is where a tenant's status list token is served.
 func (i *Issuer) StatusListURI(slug, listID string) string {
 	return i.tenants.IssuerURL(slug) + "/status/" + listID
+}
+
+// vctOf and disclosableOf give the type and the selectively disclosable claims of a
+// credential configuration.
+func vctOf(configID string) string {
+	if configID == ConfigPID {
+		return VCTPID
+	}
+	return toewijzing.VCT(wetOf(configID))
+}
+
+func disclosableOf(configID string) func([]string) bool {
+	if configID == ConfigPID {
+		return pidDisclosable
+	}
+	return toewijzing.Disclosable
 }
 
 func wetOf(configID string) string {

@@ -29,9 +29,12 @@ type Beschikking struct {
 	Wet               string
 	State             State
 	StateReason       string
-	OfferExpiresAt    time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// ClientRef is a keyed hash of the client's BSN (login by disclosure finds a citizen's
+	// beschikkingen by it); "" when unknown.
+	ClientRef      string
+	OfferExpiresAt time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Credential is one toegewezen product of a beschikking: one SD-JWT VC (or a batch of them).
@@ -80,6 +83,17 @@ type Code struct {
 	ClientID      string
 	DPoPJKT       string
 	ExpiresAt     time.Time
+	// BeschikkingIDs are all beschikkingen the code covers when it covers more than one
+	// (login by disclosure); BeschikkingID is then the first.
+	BeschikkingIDs []string
+}
+
+// Beschikkingen are the beschikkingen a code covers.
+func (c Code) Beschikkingen() []string {
+	if len(c.BeschikkingIDs) > 0 {
+		return c.BeschikkingIDs
+	}
+	return []string{c.BeschikkingID}
 }
 
 // AccessToken is an issued access token (stored hashed).
@@ -89,6 +103,16 @@ type AccessToken struct {
 	BeschikkingID string
 	DPoPJKT       string
 	ExpiresAt     time.Time
+	// BeschikkingIDs: see Code.BeschikkingIDs.
+	BeschikkingIDs []string
+}
+
+// Beschikkingen are the beschikkingen a token covers.
+func (t AccessToken) Beschikkingen() []string {
+	if len(t.BeschikkingIDs) > 0 {
+		return t.BeschikkingIDs
+	}
+	return []string{t.BeschikkingID}
 }
 
 // StatusEntry is a status list entry allocated for an issued credential.
@@ -114,6 +138,8 @@ type Store interface {
 	// CreateBeschikking stores a beschikking with its credentials, offer and code, all or nothing.
 	CreateBeschikking(ctx context.Context, b Beschikking, creds []Credential, offer Offer, codes []Code) error
 	Beschikking(ctx context.Context, tenantID, id string) (Beschikking, []Credential, error)
+	// OfferedForClient lists the ids of a tenant's offered beschikkingen of one client.
+	OfferedForClient(ctx context.Context, tenantID, clientRef string) ([]string, error)
 	// SetState moves a beschikking to a new state if it is in one of from (otherwise
 	// ErrConflict) and sets the status list entry of everything issued for it to status, in
 	// one transaction: the next status list token shows the change.

@@ -96,11 +96,15 @@ func (i *Issuer) redeemPreAuthorized(ctx context.Context, t tenant.Tenant, req T
 // issueAccessToken gives a token for a redeemed code, unless its beschikking was revoked (or
 // otherwise left the offered state) after the offer was made.
 func (i *Issuer) issueAccessToken(ctx context.Context, t tenant.Tenant, code Code, jkt string) (oid4vci.TokenResponse, error) {
-	b, creds, err := i.store.Beschikking(ctx, t.ID, code.BeschikkingID)
+	creds, err := i.issuableCredentials(ctx, t, code.Beschikkingen())
+	var denied *oid4vci.Error
+	if errors.As(err, &denied) && denied.Code == oid4vci.ErrCredentialRequestDenied {
+		creds, err = nil, nil
+	}
 	if err != nil {
 		return oid4vci.TokenResponse{}, err
 	}
-	if b.State != Offered && b.State != Issued {
+	if len(creds) == 0 {
 		return oid4vci.TokenResponse{}, oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidGrant, "the offer is no longer valid", nil)
 	}
 	token, err := randomToken()
@@ -108,7 +112,7 @@ func (i *Issuer) issueAccessToken(ctx context.Context, t tenant.Tenant, code Cod
 		return oid4vci.TokenResponse{}, err
 	}
 	at := AccessToken{Hash: hashSecret(token), TenantID: t.ID, BeschikkingID: code.BeschikkingID, DPoPJKT: jkt,
-		ExpiresAt: i.now().UTC().Add(i.cfg.AccessTokenTTL)}
+		ExpiresAt: i.now().UTC().Add(i.cfg.AccessTokenTTL), BeschikkingIDs: code.BeschikkingIDs}
 	if err := i.store.SaveAccessToken(ctx, at); err != nil {
 		return oid4vci.TokenResponse{}, err
 	}

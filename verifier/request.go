@@ -41,6 +41,7 @@ type Request struct {
 	ResponseCodeHash string // same-device: hash of the response_code; "" until a response came
 	PolicyDecision   json.RawMessage
 	WebhookURL       string
+	ReturnTo         string // login by disclosure: where the wallet's browser goes after the response
 	Reason           string // the rejection Reason
 	Result           string // sealed JSON of Outcome
 	Evidence         string // sealed raw vp_token, when the tenant keeps evidence

@@ -185,6 +185,9 @@ func (s *Service) complete(ctx context.Context, slug string, r Request, o Outcom
 			fmt.Sprintf("the presentation was rejected (%s): %s", o.Reason, o.Detail), nil)
 	}
 	page := s.tenants.IssuerURL(slug) + "/verify/" + r.ID + "?" + url.Values{"response_code": {code}}.Encode()
+	if r.ReturnTo != "" {
+		page = r.ReturnTo + "&" + url.Values{"presentation": {r.ID}, "response_code": {code}}.Encode()
+	}
 	return oid4vp.DirectPostResponse{RedirectURI: page}, nil
 }
 

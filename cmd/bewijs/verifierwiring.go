@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/keys"
+	"github.com/sociaaldomein/bewijs/issuer"
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
@@ -29,7 +30,7 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 	}
 	pipeline := verifier.New(a.resolver, verifier.NewCachingStatusFetcher(fetcher, time.Now, 256), adapter)
 	cfg := verifier.DefaultServiceConfig()
-	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet}
+	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet, issuer.VCTPID}
 	a.presentations = verifierstore.New(a.db.Gorm)
 	a.verifier, err = verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: a.presentations, Tenants: a.tenants,
 		Certs: a.certs, Sealer: master, Audit: a.audit, Policy: adapter, Pipeline: pipeline,

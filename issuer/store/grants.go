@@ -13,18 +13,19 @@ import (
 )
 
 type codeRow struct {
-	CodeHash      string `gorm:"primaryKey"`
-	Kind          string
-	TenantID      string
-	BeschikkingID string
-	TxCodeHash    *string
-	TxFailures    int
-	CodeChallenge *string
-	RedirectURI   *string `gorm:"column:redirect_uri"`
-	ClientID      *string
-	DPoPJKT       *string `gorm:"column:dpop_jkt"`
-	ExpiresAt     time.Time
-	UsedAt        *time.Time
+	CodeHash       string `gorm:"primaryKey"`
+	Kind           string
+	TenantID       string
+	BeschikkingID  string
+	TxCodeHash     *string
+	TxFailures     int
+	CodeChallenge  *string
+	RedirectURI    *string `gorm:"column:redirect_uri"`
+	ClientID       *string
+	DPoPJKT        *string `gorm:"column:dpop_jkt"`
+	ExpiresAt      time.Time
+	UsedAt         *time.Time
+	BeschikkingIDs *string `gorm:"column:beschikking_ids"`
 }
 
 func (codeRow) TableName() string { return "oid4vci_codes" }
@@ -32,13 +33,13 @@ func (codeRow) TableName() string { return "oid4vci_codes" }
 func toCodeRow(c issuer.Code) *codeRow {
 	return &codeRow{CodeHash: c.Hash, Kind: c.Kind, TenantID: c.TenantID, BeschikkingID: c.BeschikkingID, TxCodeHash: dbutil.Opt(c.TxCodeHash),
 		CodeChallenge: dbutil.Opt(c.CodeChallenge), RedirectURI: dbutil.Opt(c.RedirectURI), ClientID: dbutil.Opt(c.ClientID), DPoPJKT: dbutil.Opt(c.DPoPJKT),
-		ExpiresAt: c.ExpiresAt.UTC()}
+		ExpiresAt: c.ExpiresAt.UTC(), BeschikkingIDs: joinIDs(c.BeschikkingIDs)}
 }
 
 func (r codeRow) toCode() issuer.Code {
 	return issuer.Code{Hash: r.CodeHash, Kind: r.Kind, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, TxCodeHash: dbutil.Deref(r.TxCodeHash),
 		CodeChallenge: dbutil.Deref(r.CodeChallenge), RedirectURI: dbutil.Deref(r.RedirectURI), ClientID: dbutil.Deref(r.ClientID), DPoPJKT: dbutil.Deref(r.DPoPJKT),
-		ExpiresAt: r.ExpiresAt.UTC()}
+		ExpiresAt: r.ExpiresAt.UTC(), BeschikkingIDs: splitIDs(r.BeschikkingIDs)}
 }
 
 // SaveCode stores a code.
@@ -125,11 +126,12 @@ func (s *Store) RedeemLoginCode(ctx context.Context, tenantID, codeHash string, 
 }
 
 type tokenRow struct {
-	TokenHash     string `gorm:"primaryKey"`
-	TenantID      string
-	BeschikkingID string
-	DPoPJKT       *string `gorm:"column:dpop_jkt"`
-	ExpiresAt     time.Time
+	TokenHash      string `gorm:"primaryKey"`
+	TenantID       string
+	BeschikkingID  string
+	DPoPJKT        *string `gorm:"column:dpop_jkt"`
+	ExpiresAt      time.Time
+	BeschikkingIDs *string `gorm:"column:beschikking_ids"`
 }
 
 func (tokenRow) TableName() string { return "oid4vci_access_tokens" }
@@ -137,7 +139,7 @@ func (tokenRow) TableName() string { return "oid4vci_access_tokens" }
 // SaveAccessToken stores an access token hash.
 func (s *Store) SaveAccessToken(ctx context.Context, t issuer.AccessToken) error {
 	return mapErr("save token", s.db.WithContext(ctx).Create(&tokenRow{TokenHash: t.Hash, TenantID: t.TenantID,
-		BeschikkingID: t.BeschikkingID, DPoPJKT: dbutil.Opt(t.DPoPJKT), ExpiresAt: t.ExpiresAt.UTC()}).Error)
+		BeschikkingID: t.BeschikkingID, DPoPJKT: dbutil.Opt(t.DPoPJKT), ExpiresAt: t.ExpiresAt.UTC(), BeschikkingIDs: joinIDs(t.BeschikkingIDs)}).Error)
 }
 
 // AccessToken loads an unexpired access token.
@@ -149,7 +151,8 @@ func (s *Store) AccessToken(ctx context.Context, tenantID, hash string, now time
 	if now.After(r.ExpiresAt) {
 		return issuer.AccessToken{}, issuer.ErrExpired
 	}
-	return issuer.AccessToken{Hash: r.TokenHash, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, DPoPJKT: dbutil.Deref(r.DPoPJKT), ExpiresAt: r.ExpiresAt}, nil
+	return issuer.AccessToken{Hash: r.TokenHash, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, DPoPJKT: dbutil.Deref(r.DPoPJKT), ExpiresAt: r.ExpiresAt,
+		BeschikkingIDs: splitIDs(r.BeschikkingIDs)}, nil
 }
 
 type replayRow struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,6 +33,7 @@ type beschikkingRow struct {
 	Wet               string
 	State             string
 	StateReason       *string
+	ClientRef         *string
 	OfferExpiresAt    time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -150,12 +152,12 @@ func mapErr(op string, err error) error {
 
 func toBeschikkingRow(b issuer.Beschikking) *beschikkingRow {
 	return &beschikkingRow{ID: b.ID, TenantID: b.TenantID, Beschikkingnummer: b.Beschikkingnummer, Wet: b.Wet, State: string(b.State),
-		StateReason: dbutil.Opt(b.StateReason), OfferExpiresAt: b.OfferExpiresAt.UTC(), CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC()}
+		StateReason: dbutil.Opt(b.StateReason), ClientRef: dbutil.Opt(b.ClientRef), OfferExpiresAt: b.OfferExpiresAt.UTC(), CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC()}
 }
 
 func (r beschikkingRow) toBeschikking() issuer.Beschikking {
 	return issuer.Beschikking{ID: r.ID, TenantID: r.TenantID, Beschikkingnummer: r.Beschikkingnummer, Wet: r.Wet, State: issuer.State(r.State),
-		StateReason: dbutil.Deref(r.StateReason), OfferExpiresAt: r.OfferExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		StateReason: dbutil.Deref(r.StateReason), ClientRef: dbutil.Deref(r.ClientRef), OfferExpiresAt: r.OfferExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func toCredentialRow(c issuer.Credential) *credentialRow {
@@ -173,4 +175,28 @@ func (r credentialRow) toCredential() issuer.Credential {
 		c.IssuedAt = &t
 	}
 	return c
+}
+
+// OfferedForClient lists the ids of a tenant's offered beschikkingen with this client_ref.
+func (s *Store) OfferedForClient(ctx context.Context, tenantID, clientRef string) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&beschikkingRow{}).
+		Where("tenant_id = ? AND client_ref = ? AND state = ?", tenantID, clientRef, string(issuer.Offered)).
+		Order("created_at").Pluck("id", &ids).Error
+	return ids, mapErr("find beschikkingen of a client", err)
+}
+
+// joinIDs stores a list of ids in one column; nil for none.
+func joinIDs(ids []string) *string {
+	if len(ids) == 0 {
+		return nil
+	}
+	return dbutil.Opt(strings.Join(ids, " "))
+}
+
+func splitIDs(s *string) []string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	return strings.Fields(*s)
 }

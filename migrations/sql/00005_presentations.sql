@@ -24,6 +24,9 @@ CREATE TABLE presentation_requests (
     response_code_hash  TEXT,
     policy_decision     TEXT NOT NULL,
     webhook_url         TEXT,
+    -- login by disclosure: where the wallet's browser goes after the response (the issuer's
+    -- authorization step), instead of the verify page.
+    return_to           TEXT,
     reason              TEXT,
     result              TEXT,
     evidence            TEXT,

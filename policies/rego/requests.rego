@@ -22,6 +22,12 @@ purposes := {
 		"vcts": lib.toewijzing_vcts,
 		"allows": set(),
 	},
+	"login": {
+		"description": "a gemeente identifies a citizen by their PID to issue their beschikkingen (login by disclosure)",
+		"verifier_kinds": {"gemeente"},
+		"vcts": {lib.vct_pid_nl},
+		"allows": {"pid.bsn"},
+	},
 	"declaratie-controle": {
 		"description": "a gemeente matches a declaratie to the client of a toewijzing",
 		"verifier_kinds": {"gemeente"},
@@ -32,16 +38,28 @@ purposes := {
 
 # Restricted claims: only a purpose that allows one by name may ask for it. Each has its claims
 # path pointer (OpenID4VP 1.0 §7) in the credential types it applies to.
-restricted_claims := {"client.bsn": {"path": ["client", "bsn"], "vcts": lib.toewijzing_vcts}}
+restricted_claims := {
+	"client.bsn": {"path": ["client", "bsn"], "vcts": lib.toewijzing_vcts},
+	"pid.bsn": {"path": ["bsn"], "vcts": {lib.vct_pid_nl}},
+}
 
 # The named DCQL queries (OpenID4VP 1.0 §6). zorgstart asks what an aanbieder needs to start
 # care: product, period, gemeente and aanbieder of a toewijzing, and no client data.
-named_queries := {"zorgstart": {"credentials": [{
-	"id": "toewijzing",
-	"format": "dc+sd-jwt",
-	"meta": {"vct_values": [lib.vct_wmo, lib.vct_jeugdwet]},
-	"claims": [{"path": p} | some p in zorgstart_claims],
-}]}}
+named_queries := {
+	"zorgstart": {"credentials": [{
+		"id": "toewijzing",
+		"format": "dc+sd-jwt",
+		"meta": {"vct_values": [lib.vct_wmo, lib.vct_jeugdwet]},
+		"claims": [{"path": p} | some p in zorgstart_claims],
+	}]},
+	# pid-login asks the wallet's PID for the BSN only, for login by disclosure.
+	"pid-login": {"credentials": [{
+		"id": "pid",
+		"format": "dc+sd-jwt",
+		"meta": {"vct_values": [lib.vct_pid_nl]},
+		"claims": [{"path": ["bsn"]}],
+	}]},
+}
 
 zorgstart_claims := [
 	["gemeente", "code"],

@@ -70,7 +70,7 @@ test_aanbieder_may_not_use_declaratie_controle if {
 test_unknown_purpose_is_denied if {
 	d := requests.decision with input as {"verifier": gemeente, "purpose": "nieuwsgierigheid", "query": query([["wet"]])}
 	not d.allow
-	d.reasons == ["unknown purpose \"nieuwsgierigheid\" (known: declaratie-controle, zorgstart)"]
+	d.reasons == ["unknown purpose \"nieuwsgierigheid\" (known: declaratie-controle, login, zorgstart)"]
 }
 
 test_type_outside_the_purpose_is_denied if {
@@ -126,7 +126,7 @@ test_missing_verifier_is_denied if {
 test_missing_purpose_is_denied if {
 	d := requests.decision with input as {"verifier": gemeente, "query": query([["wet"]])}
 	not d.allow
-	d.reasons == ["unknown purpose (none) (known: declaratie-controle, zorgstart)"]
+	d.reasons == ["unknown purpose (none) (known: declaratie-controle, login, zorgstart)"]
 }
 
 test_a_denial_always_has_a_reason if {
@@ -135,4 +135,31 @@ test_a_denial_always_has_a_reason if {
 		not d.allow
 		count(d.reasons) > 0
 	}
+}
+
+test_login_allows_pid_bsn_for_a_gemeente if {
+	d := requests.decision with input as {
+		"verifier": {"kind": "gemeente"},
+		"purpose": "login",
+		"query": requests.named_queries["pid-login"],
+	}
+	d.allow
+}
+
+test_login_is_not_for_an_aanbieder if {
+	d := requests.decision with input as {
+		"verifier": {"kind": "aanbieder"},
+		"purpose": "login",
+		"query": requests.named_queries["pid-login"],
+	}
+	not d.allow
+}
+
+test_zorgstart_may_not_ask_the_pid_bsn if {
+	d := requests.decision with input as {
+		"verifier": {"kind": "gemeente"},
+		"purpose": "zorgstart",
+		"query": requests.named_queries["pid-login"],
+	}
+	not d.allow
 }

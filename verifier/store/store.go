@@ -40,6 +40,7 @@ type requestRow struct {
 	ResponseCodeHash  *string
 	PolicyDecision    string
 	WebhookURL        *string `gorm:"column:webhook_url"`
+	ReturnTo          *string
 	Reason            *string
 	Result            *string
 	Evidence          *string
@@ -57,7 +58,7 @@ func toRow(r verifier.Request) *requestRow {
 		DCQLQuery: string(r.Query), ClientID: r.ClientID, ResponseMode: r.ResponseMode, RequestURIMethod: r.RequestURIMethod,
 		Nonce: r.Nonce, StateParam: r.StateParam, EncKey: dbutil.Opt(r.EncKey), EncKID: dbutil.Opt(r.EncKID),
 		ResponseCodeHash: dbutil.Opt(r.ResponseCodeHash), PolicyDecision: string(r.PolicyDecision),
-		WebhookURL: dbutil.Opt(r.WebhookURL), ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC()}
+		WebhookURL: dbutil.Opt(r.WebhookURL), ReturnTo: dbutil.Opt(r.ReturnTo), ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC()}
 }
 
 func (r requestRow) toRequest() verifier.Request {
@@ -65,7 +66,7 @@ func (r requestRow) toRequest() verifier.Request {
 		QueryName: dbutil.Deref(r.QueryName), Query: json.RawMessage(r.DCQLQuery), ClientID: r.ClientID, ResponseMode: r.ResponseMode,
 		RequestURIMethod: r.RequestURIMethod, Nonce: r.Nonce, StateParam: r.StateParam, EncKey: dbutil.Deref(r.EncKey),
 		EncKID: dbutil.Deref(r.EncKID), ResponseCodeHash: dbutil.Deref(r.ResponseCodeHash),
-		PolicyDecision: json.RawMessage(r.PolicyDecision), WebhookURL: dbutil.Deref(r.WebhookURL), Reason: dbutil.Deref(r.Reason),
+		PolicyDecision: json.RawMessage(r.PolicyDecision), WebhookURL: dbutil.Deref(r.WebhookURL), ReturnTo: dbutil.Deref(r.ReturnTo), Reason: dbutil.Deref(r.Reason),
 		Result: dbutil.Deref(r.Result), Evidence: dbutil.Deref(r.Evidence), EvidenceExpires: utc(r.EvidenceExpiresAt),
 		ExpiresAt: r.ExpiresAt.UTC(), RetrievedAt: utc(r.RetrievedAt), CompletedAt: utc(r.CompletedAt), CreatedAt: r.CreatedAt.UTC()}
 }
