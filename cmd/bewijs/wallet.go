@@ -70,11 +70,12 @@ func walletReceiveCmd(f *walletFlags) *cobra.Command {
 	var (
 		opts                     wallet.ReceiveOptions
 		issuerURL, login, config string
-		asJSON                   bool
+		loginMethod              string
+		asJSON, yes              bool
 	)
 	cmd := &cobra.Command{
-		Use:   "receive OFFER [--tx-code CODE] | receive --issuer URL --login-code CODE [--config ID]",
-		Short: "Receive the credentials of an offer (link, URL or JSON), or start at an issuer with a login code",
+		Use:   "receive OFFER [--tx-code CODE] | receive --issuer URL (--login-code CODE | --login pid [--yes]) [--config ID]",
+		Short: "Receive the credentials of an offer (link, URL or JSON), or start at an issuer and log in with a login code or by presenting your PID",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (len(args) == 1) == (issuerURL != "") {
@@ -86,8 +87,17 @@ func walletReceiveCmd(f *walletFlags) *cobra.Command {
 			}
 			var creds []wallet.Credential
 			if issuerURL != "" {
-				creds, err = w.ReceiveWithAuthorization(cmd.Context(), issuerURL, wallet.AuthorizeOptions{
-					ConfigurationID: config, Batch: opts.Batch, Login: w.Client.FormLogin(map[string]string{"login_code": login})})
+				ao := wallet.AuthorizeOptions{ConfigurationID: config, Batch: opts.Batch}
+				switch {
+				case loginMethod == "pid":
+					// Login by disclosure: the issuer asks for the PID; the consent screen shows what goes.
+					ao.Login = w.PIDLogin(wallet.PresentOptions{InsecureLocalhost: f.InsecureLocalhost}, consentPrompt(cmd, yes))
+				case login != "":
+					ao.Login = w.Client.FormLogin(map[string]string{"login_code": login})
+				default:
+					return usageError{errors.New("with --issuer give --login-code CODE or --login pid")}
+				}
+				creds, err = w.ReceiveWithAuthorization(cmd.Context(), issuerURL, ao)
 			} else {
 				creds, err = w.Receive(cmd.Context(), args[0], opts)
 			}
@@ -107,6 +117,8 @@ func walletReceiveCmd(f *walletFlags) *cobra.Command {
 	cmd.Flags().IntVar(&opts.Batch, "batch", 1, "credentials (holder keys) per product")
 	cmd.Flags().StringVar(&issuerURL, "issuer", "", "credential issuer URL to start at (authorization code flow)")
 	cmd.Flags().StringVar(&login, "login-code", "", "the login code the gemeente gave you (with --issuer)")
+	cmd.Flags().StringVar(&loginMethod, "login", "", "pid: log in by presenting the PID in this wallet (with --issuer)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "with --login pid: share the PID claims the issuer asks for without asking")
 	cmd.Flags().StringVar(&config, "config", "wmo_beschikking_dc_sd_jwt", "credential configuration to ask for (with --issuer)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

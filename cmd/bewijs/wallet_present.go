@@ -44,13 +44,7 @@ func walletPresentCmd(f *walletFlags) *cobra.Command {
 			if pf.JSON {
 				screen = cmd.ErrOrStderr()
 			}
-			consent := func(req wallet.Request, plan wallet.Plan) bool {
-				if pf.Yes {
-					return true
-				}
-				printConsent(screen, req, plan)
-				return askYes(cmd.InOrStdin(), screen, "Share these claims? [y/N] ")
-			}
+			consent := consentOn(cmd, screen, pf.Yes)
 			res, err := w.Present(cmd.Context(), args[0], opts, consent)
 			if errors.Is(err, wallet.ErrConsentRefused) {
 				fmt.Fprintln(screen, "Nothing was shared.")
@@ -171,4 +165,20 @@ func printPresented(w io.Writer, res wallet.PresentResult) {
 	if res.RedirectURI != "" {
 		fmt.Fprintf(w, "continue at: %s\n", res.RedirectURI)
 	}
+}
+
+// consentOn shows the consent screen on screen and asks on the terminal, unless yes.
+func consentOn(cmd *cobra.Command, screen io.Writer, yes bool) func(wallet.Request, wallet.Plan) bool {
+	return func(req wallet.Request, plan wallet.Plan) bool {
+		if yes {
+			return true
+		}
+		printConsent(screen, req, plan)
+		return askYes(cmd.InOrStdin(), screen, "Share these claims? [y/N] ")
+	}
+}
+
+// consentPrompt is consentOn on standard output.
+func consentPrompt(cmd *cobra.Command, yes bool) func(wallet.Request, wallet.Plan) bool {
+	return consentOn(cmd, cmd.OutOrStdout(), yes)
 }
