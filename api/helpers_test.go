@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net"
@@ -52,18 +53,34 @@ func startServer(t *testing.T, db *migrations.DB) *testServer { return startServ
 
 func startServerTB(t testing.TB, db *migrations.DB) *testServer {
 	t.Helper()
-	return startServerPolicies(t, db, "")
+	return startServerWith(t, db, serverOptions{})
 }
 
-// startServerPolicies is startServerTB with the Rego policies of policyDir ("" : the embedded
-// ones), reloaded while the test runs.
+// startServerPolicies is startServerTB with the Rego policies of policyDir, reloaded while the
+// test runs.
 func startServerPolicies(t testing.TB, db *migrations.DB, policyDir string) *testServer {
 	t.Helper()
+	return startServerWith(t, db, serverOptions{PolicyDir: policyDir})
+}
+
+// serverOptions vary the test server: PolicyDir ("" : the embedded policies) and Host, the
+// host name of the public URL ("" : 127.0.0.1; "localhost" gives certificates a DNS name).
+type serverOptions struct {
+	PolicyDir string
+	Host      string
+}
+
+func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServer {
+	t.Helper()
+	policyDir := o.PolicyDir
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
+	if o.Host != "" {
+		base = "http://" + net.JoinHostPort(o.Host, fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
+	}
 	env := tenanttest.New(t, db, base)
 	cfg := api.DefaultConfig()
 	cfg.PublicURL, _ = url.Parse(base)

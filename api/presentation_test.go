@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
 	"github.com/sociaaldomein/bewijs/verifier/oid4vp"
@@ -163,5 +164,46 @@ func TestWalletPresentsToVerifier(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// x509_san_dns (older wallets): the client identifier is the DNS name of the certificate, the
+// wallet checks the chain to the pilot CA and that the response_uri is on that host.
+func TestWalletPresentsX509SANDNS(t *testing.T) {
+	e := migrationstest.Engines()[0]
+	s := startServerWith(t, e.Open(t), serverOptions{Host: "localhost"})
+	if _, err := demo.Seed(t.Context(), s.Env.Service); err != nil {
+		t.Fatal(err)
+	}
+	gkey, err := s.Env.Service.NewAPIKey(t.Context(), tenant.CLI, "gemeente-amsterdam", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vkey, err := s.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(s.certify(t, verifierSlug))
+	store, err := wallet.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &wallet.Wallet{Client: s.wallet(), Store: store}
+	b := s.createBeschikking(t, gkey, "01-wmo-hbh-minuten-per-week.json", "")
+	if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env := &presentationEnv{testServer: s, VerifierKey: vkey}
+	c := env.createPresentation(t, map[string]any{"query": "zorgstart", "client_id_prefix": "x509_san_dns"})
+	if c.ClientID != "x509_san_dns:localhost" {
+		t.Fatalf("client_id = %s", c.ClientID)
+	}
+	if _, err := w.Present(t.Context(), c.AuthorizationRequest, wallet.PresentOptions{InsecureLocalhost: true, TrustedRoots: roots},
+		func(wallet.Request, wallet.Plan) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	if v := env.showPresentation(t, c.ID); v.State != "verified" {
+		t.Fatalf("state %s result %+v", v.State, v.Result)
 	}
 }
