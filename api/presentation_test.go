@@ -207,3 +207,44 @@ func TestWalletPresentsX509SANDNS(t *testing.T) {
 		t.Fatalf("state %s result %+v", v.State, v.Result)
 	}
 }
+
+// An explicit DCQL query with credential_sets and claim_sets: the wallet answers the first
+// claim set it can satisfy, and the result holds those claims.
+func TestPresentExplicitDCQLWithSets(t *testing.T) {
+	env := newPresentationEnv(t, migrationstest.Engines()[0])
+	store, err := wallet.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &wallet.Wallet{Client: env.wallet(), Store: store}
+	b := env.createBeschikking(t, env.GemeenteKey, "01-wmo-hbh-minuten-per-week.json", "")
+	if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	query := map[string]any{
+		"credentials": []any{
+			map[string]any{"id": "wmo", "format": "dc+sd-jwt", "meta": map[string]any{"vct_values": []string{"urn:nl:sociaaldomein:wmo:toewijzing:1"}},
+				"claims": []any{
+					map[string]any{"id": "nr", "path": []any{"toewijzingnummer"}},
+					map[string]any{"id": "missing", "path": []any{"bestaat", "niet"}},
+					map[string]any{"id": "product", "path": []any{"product", "code"}},
+				},
+				"claim_sets": []any{[]string{"nr", "missing"}, []string{"nr", "product"}}},
+			map[string]any{"id": "jw", "format": "dc+sd-jwt", "meta": map[string]any{"vct_values": []string{"urn:nl:sociaaldomein:jeugdwet:toewijzing:1"}},
+				"claims": []any{map[string]any{"path": []any{"toewijzingnummer"}}}},
+		},
+		"credential_sets": []any{map[string]any{"options": []any{[]string{"jw"}, []string{"wmo"}}}},
+	}
+	c := env.createPresentation(t, map[string]any{"dcql_query": query, "purpose": "zorgstart", "response_mode": "direct_post.jwt"})
+	if _, err := w.Present(t.Context(), c.AuthorizationRequest, wallet.PresentOptions{InsecureLocalhost: true},
+		func(wallet.Request, wallet.Plan) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	v := env.showPresentation(t, c.ID)
+	if v.State != "verified" || len(v.Result.Credentials) != 1 || v.Result.Credentials[0].QueryID != "wmo" {
+		t.Fatalf("state %s result %+v", v.State, v.Result)
+	}
+	if paths := flatPaths(v.Result.Credentials[0].Claims, ""); !slices.Equal(paths, []string{"product.code", "toewijzingnummer"}) {
+		t.Fatalf("claims %v", paths)
+	}
+}
