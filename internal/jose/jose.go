@@ -8,7 +8,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"encoding/base64"
 	"errors"
 	"fmt"
 
@@ -117,17 +116,4 @@ func publicJWK(v any) (jwk.Key, error) {
 		return k.PublicKey()
 	}
 	return nil, fmt.Errorf("jose: jwk header must be a public key, not %T", v)
-}
-
-// Thumbprint is the RFC 7638 SHA-256 JWK thumbprint of a public key, base64url.
-func Thumbprint(pub crypto.PublicKey) (string, error) {
-	k, err := jwk.FromRaw(pub)
-	if err != nil {
-		return "", fmt.Errorf("jose: %w", err)
-	}
-	tp, err := k.Thumbprint(crypto.SHA256)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(tp), nil
 }

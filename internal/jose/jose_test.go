@@ -1,6 +1,7 @@
 package jose_test
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/lestrrat-go/jwx/v2/jwk"
 
 	"github.com/sociaaldomein/bewijs/internal/jose"
 )
@@ -186,5 +189,121 @@ func TestES384(t *testing.T) {
 	}
 	if _, hdr, err := jose.Verify(jws, key.Public()); err != nil || hdr.Alg != "ES384" {
 		t.Fatalf("ES384: %v %+v", err, hdr)
+	}
+}
+
+// TestThumbprintKnownAnswer is RFC 8037 Appendix A.3: the thumbprint of the Ed25519 key
+// of A.2.
+func TestThumbprintKnownAnswer(t *testing.T) {
+	x, err := base64.RawURLEncoding.DecodeString("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := jose.Thumbprint(ed25519.PublicKey(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"; got != want {
+		t.Fatalf("thumbprint %s, want %s", got, want)
+	}
+}
+
+// TestThumbprintMatchesJWX compares the thumbprint built here with jwx's for many keys, so
+// that coordinates with leading zero bytes are covered.
+func TestThumbprintMatchesJWX(t *testing.T) {
+	var keys []any
+	for range 300 {
+		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		keys = append(keys, k.Public())
+	}
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	ed, _, _ := ed25519.GenerateKey(rand.Reader)
+	keys = append(keys, p384.Public(), ed)
+	for i, pub := range keys {
+		k, err := jwk.FromRaw(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp, err := k.Thumbprint(crypto.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := jose.Thumbprint(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := base64.RawURLEncoding.EncodeToString(tp); got != want {
+			t.Fatalf("key %d (%T): thumbprint %s, jwx %s", i, pub, got, want)
+		}
+	}
+}
+
+func TestParseJWS(t *testing.T) {
+	key := p256(t)
+	good, err := jose.Sign([]byte(`{"a":1}`), jose.Signer{KeyID: "k1", Key: key}, map[string]any{"typ": "x+jwt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(good, ".")
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	withHeader := func(h string) string { return enc(h) + "." + parts[1] + "." + parts[2] }
+	for _, tc := range []struct {
+		name    string
+		jws     string
+		wantErr bool
+		want    jose.Header
+	}{
+		{"ok", good, false, jose.Header{Alg: "ES256", Kid: "k1", Typ: "x+jwt"}},
+		{"ok - null members count as absent", withHeader(`{"alg":"ES256","kid":null,"x5c":null}`), false, jose.Header{Alg: "ES256"}},
+		{"ok - member names are case-sensitive", withHeader(`{"ALG":"none","alg":"ES256","Typ":"x"}`), false, jose.Header{Alg: "ES256"}},
+		{"error - alg not a string", withHeader(`{"alg":1}`), true, jose.Header{}},
+		{"error - typ not a string", withHeader(`{"alg":"ES256","typ":["a"]}`), true, jose.Header{}},
+		{"error - x5c not strings", withHeader(`{"alg":"ES256","x5c":[1]}`), true, jose.Header{}},
+		{"error - x5c not an array", withHeader(`{"alg":"ES256","x5c":"MIIB"}`), true, jose.Header{}},
+		{"error - crit", withHeader(`{"alg":"ES256","crit":null}`), true, jose.Header{}},
+		{"error - header null", withHeader(`null`), true, jose.Header{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := jose.ParseJWS(tc.jws)
+
+			if tc.wantErr {
+				if !errors.Is(err, jose.ErrMalformed) {
+					t.Fatalf("want ErrMalformed, got %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := j.Header
+			if h.Alg != tc.want.Alg || h.Kid != tc.want.Kid || h.Typ != tc.want.Typ || h.X5c != nil || h.Raw == nil {
+				t.Fatalf("header %+v, want %+v", h, tc.want)
+			}
+			if j.EncodedPayload() != parts[1] {
+				t.Fatalf("encoded payload %q", j.EncodedPayload())
+			}
+		})
+	}
+}
+
+// TestJWSVerifyOnce: a parsed JWS verifies with its key only, and Payload is the payload.
+func TestJWSVerifyOnce(t *testing.T) {
+	key, other := p256(t), p256(t)
+	good, err := jose.Sign([]byte(`{"a":1}`), jose.Signer{Key: key}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := jose.ParseJWS(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Verify(other.Public()); err == nil {
+		t.Fatal("verified with another key")
+	}
+	if err := j.Verify(key.Public()); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := j.Payload(); err != nil || string(p) != `{"a":1}` {
+		t.Fatalf("payload %s, %v", p, err)
 	}
 }

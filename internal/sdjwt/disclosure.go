@@ -79,7 +79,7 @@ func decodeDisclosure(encoded string, maxDepth int) (Disclosure, error) {
 	if err := checkDepth(raw, maxDepth); err != nil {
 		return Disclosure{}, wrapError(CodeMalformed, "disclosure", err)
 	}
-	var parts []json.RawMessage
+	var parts []any
 	if err := json.Unmarshal(raw, &parts); err != nil {
 		return Disclosure{}, newError(CodeMalformed, "disclosure is not a JSON array")
 	}
@@ -89,27 +89,19 @@ func decodeDisclosure(encoded string, maxDepth int) (Disclosure, error) {
 	if len(parts) != 2 && len(parts) != 3 {
 		return Disclosure{}, newError(CodeMalformed, "disclosure has %d elements, want 2 or 3", len(parts))
 	}
-	if err := unmarshalString(parts[0], &d.Salt); err != nil {
+	var ok bool
+	if d.Salt, ok = parts[0].(string); !ok {
 		return Disclosure{}, newError(CodeMalformed, "disclosure salt is not a string")
 	}
 	if len(parts) == 3 {
 		// RFC 9901 §4.2.1: the claim name "MUST be a string". An empty name is refused
 		// so that Name == "" always means an array element disclosure.
-		if err := unmarshalString(parts[1], &d.Name); err != nil || d.Name == "" {
+		if d.Name, ok = parts[1].(string); !ok || d.Name == "" {
 			return Disclosure{}, newError(CodeMalformed, "disclosure claim name is not a non-empty string")
 		}
 	}
-	if err := json.Unmarshal(parts[len(parts)-1], &d.Value); err != nil {
-		return Disclosure{}, newError(CodeMalformed, "disclosure value is not JSON")
-	}
+	d.Value = parts[len(parts)-1]
 	return d, nil
-}
-
-func unmarshalString(raw json.RawMessage, s *string) error {
-	if len(raw) == 0 || raw[0] != '"' {
-		return errors.New("not a string")
-	}
-	return json.Unmarshal(raw, s)
 }
 
 // decodeB64 decodes unpadded base64url (RFC 7515 §2), refusing padding and other alphabets.
@@ -128,30 +120,47 @@ func decodeB64(s string) ([]byte, error) {
 }
 
 // checkDepth refuses JSON nested deeper than max arrays and objects, before it is decoded.
-// It scans tokens only; json.Unmarshal still validates the syntax.
+// It scans tokens only, skipping strings; json.Unmarshal still validates the syntax.
 func checkDepth(data []byte, max int) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range data {
-		switch {
-		case inString && escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case inString && c == '"':
-			inString = false
-		case inString:
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			end, ok := stringEnd(data, i+1)
+			if !ok {
+				return nil // unterminated: not JSON, which json.Unmarshal reports
+			}
+			i = end
+		case '[', '{':
 			depth++
 			if depth > max {
 				return fmt.Errorf("JSON nested deeper than %d", max)
 			}
-		case c == ']' || c == '}':
+		case ']', '}':
 			depth--
 		}
 	}
 	return nil
+}
+
+// stringEnd finds the quote that closes the JSON string whose contents start at from: the
+// first quote preceded by an even number of backslashes (RFC 8259 §7).
+func stringEnd(data []byte, from int) (int, bool) {
+	for {
+		j := bytes.IndexByte(data[from:], '"')
+		if j < 0 {
+			return 0, false
+		}
+		q := from + j
+		backslashes := 0
+		for k := q - 1; k >= from && data[k] == '\\'; k-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q, true
+		}
+		from = q + 1
+	}
 }
 
 // decodeObject decodes a JSON object (a JWT payload) after a depth check.
@@ -172,7 +181,12 @@ func jwtPayload(compact string, maxDepth int) (map[string]any, error) {
 	if len(parts) != 3 {
 		return nil, errors.New("JWT is not three base64url parts")
 	}
-	raw, err := decodeB64(parts[1])
+	return decodePayload(parts[1], maxDepth)
+}
+
+// decodePayload decodes a base64url JWT payload that must be a JSON object.
+func decodePayload(encoded string, maxDepth int) (map[string]any, error) {
+	raw, err := decodeB64(encoded)
 	if err != nil {
 		return nil, fmt.Errorf("JWT payload: %w", err)
 	}

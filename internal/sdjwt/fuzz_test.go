@@ -115,3 +115,42 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) {
 	}
 	return []byte(`{}`), nil
 }
+
+// FuzzCheckDepth compares checkDepth with a byte-at-a-time scanner (the first version of
+// it): both must refuse exactly the same inputs.
+func FuzzCheckDepth(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":"c"}]}`, `["\\",[[[1]]]]`, `{"a\\\"[[[[":"\\","b":"\"{{{{"}`, `["[[[[`, `"\"`, `[[[[]]]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, want := checkDepth([]byte(in), 3) == nil, checkDepthReference([]byte(in), 3)
+		if got != want {
+			t.Fatalf("checkDepth(%q) accepts: %v, reference: %v", in, got, want)
+		}
+	})
+}
+
+func checkDepthReference(data []byte, max int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString && c == '"':
+			inString = false
+		case inString:
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			if depth > max {
+				return false
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return true
+}

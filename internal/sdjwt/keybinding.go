@@ -50,14 +50,24 @@ func (s *SDJWT) verifyKeyBinding(holder crypto.PublicKey, now time.Time, opts Ve
 	if holder == nil {
 		return newError(CodeKeyBinding, "the SD-JWT has no cnf.jwk to verify the KB-JWT with")
 	}
+	kb := s.parsed.kb
+	if kb == nil || s.parsed.kbJWT != s.KeyBindingJWT {
+		var err error
+		if kb, err = jose.ParseJWS(s.KeyBindingJWT); err != nil {
+			return wrapError(CodeKeyBinding, "KB-JWT", err)
+		}
+	}
 	// Steps 5.2-5.3: an allowed algorithm that fits the holder key; the signature.
-	raw, hdr, err := jose.Verify(s.KeyBindingJWT, holder)
+	if err := kb.Verify(holder); err != nil {
+		return wrapError(CodeKeyBinding, "KB-JWT", err)
+	}
+	raw, err := kb.Payload()
 	if err != nil {
 		return wrapError(CodeKeyBinding, "KB-JWT", err)
 	}
 	// Step 5.4: "Check that the typ of the Key Binding JWT is kb+jwt".
-	if hdr.Typ != kbTyp {
-		return newError(CodeKeyBinding, "KB-JWT typ is %q, want %q", hdr.Typ, kbTyp)
+	if kb.Header.Typ != kbTyp {
+		return newError(CodeKeyBinding, "KB-JWT typ is %q, want %q", kb.Header.Typ, kbTyp)
 	}
 	claims, err := decodeObject(raw, DefaultLimits().MaxDepth)
 	if err != nil {

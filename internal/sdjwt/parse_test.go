@@ -108,7 +108,11 @@ func TestCheckDepth(t *testing.T) {
 		{"ok - flat", `{"a":1}`, true},
 		{"ok - brackets inside strings do not count", `{"a":"[[[[[[[[[[\"{{{{{{{{"}`, true},
 		{"ok - depth 3", `[[[1]]]`, true},
+		{"ok - escaped quotes and backslashes inside strings", `{"a\\\"[[[[":"\\","b":"\"{{{{"}`, true},
+		{"ok - unterminated string", `["[[[[[`, true},
 		{"error - depth 4", `[[[[1]]]]`, false},
+		{"error - depth 4 after an escaped backslash", `["\\",[[[1]]]]`, false},
+		{"error - depth 4 after strings with escapes", `{"k\"":"v\\\"",  "x":[[[{}]]]}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := checkDepth([]byte(tc.in), 3)

@@ -33,14 +33,11 @@ func Present(issued string, keep func(path []string) bool, kb *KeyBinding) (stri
 	if s.KeyBindingJWT != "" {
 		return "", newError(CodeMalformed, "an issued SD-JWT has no KB-JWT")
 	}
-	payload, err := jwtPayload(s.IssuerJWT, DefaultLimits().MaxDepth)
-	if err != nil {
-		return "", wrapError(CodeMalformed, "issuer-signed JWT", err)
-	}
+	payload := s.parsed.payload // Parse decoded it under DefaultLimits
 	if err := checkSDAlg(payload); err != nil {
 		return "", err
 	}
-	res, err := process(payload, s.Disclosures)
+	res, err := processWithPaths(payload, s.Disclosures)
 	if err != nil {
 		return "", err
 	}

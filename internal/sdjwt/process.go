@@ -23,8 +23,9 @@ type processor struct {
 	byDigest    map[string]int // digest -> index in disclosures
 	seen        map[string]bool
 	used        []bool
-	paths       [][]string // claim path of each used disclosure
+	paths       [][]string // claim path of each used disclosure; nil unless tracking
 	parents     []int      // index of the disclosure that embeds it, or noParent
+	tracking    bool       // whether to build claim paths (Present needs them, Verify not)
 }
 
 // processed is the outcome of processing: the Processed SD-JWT Payload and, per
@@ -36,17 +37,34 @@ type processed struct {
 }
 
 // process runs RFC 9901 §7.1 steps 3 to 5 over an (already decoded) Issuer-signed JWT
-// payload and the disclosures.
+// payload and the disclosures. It does not modify payload. The paths of the result are
+// nil: processWithPaths records them.
 func process(payload map[string]any, ds []Disclosure) (processed, error) {
+	return newProcessor(ds, false).run(payload)
+}
+
+// processWithPaths is process that also records the claim path of each disclosure.
+func processWithPaths(payload map[string]any, ds []Disclosure) (processed, error) {
+	return newProcessor(ds, true).run(payload)
+}
+
+func newProcessor(ds []Disclosure, tracking bool) *processor {
 	p := &processor{
 		disclosures: ds,
 		byDigest:    make(map[string]int, len(ds)),
-		seen:        map[string]bool{},
+		seen:        make(map[string]bool, 2*len(ds)+8),
 		used:        make([]bool, len(ds)),
-		paths:       make([][]string, len(ds)),
 		parents:     make([]int, len(ds)),
+		tracking:    tracking,
 	}
-	for i, d := range ds {
+	if tracking {
+		p.paths = make([][]string, len(ds))
+	}
+	return p
+}
+
+func (p *processor) run(payload map[string]any) (processed, error) {
+	for i, d := range p.disclosures {
 		// RFC 9901 §4: "A Holder MUST NOT send a Disclosure ... more than once."
 		if _, dup := p.byDigest[d.Digest]; dup {
 			return processed{}, newError(CodeDigest, "disclosure %s is presented more than once", d.Digest)
@@ -62,7 +80,7 @@ func process(payload map[string]any, ds []Disclosure) (processed, error) {
 	// be rejected."
 	for i, ok := range p.used {
 		if !ok {
-			return processed{}, newError(CodeDigest, "disclosure %s is not referenced", ds[i].Digest)
+			return processed{}, newError(CodeDigest, "disclosure %s is not referenced", p.disclosures[i].Digest)
 		}
 	}
 	return processed{claims: claims, paths: p.paths, parents: p.parents}, nil
@@ -76,7 +94,7 @@ func (p *processor) object(obj map[string]any, path []string, parent, level int)
 		if k == sdKey || (k == sdAlgKey && level == rootLevel) {
 			continue
 		}
-		val, err := p.value(v, appendPath(path, k), parent, level+1)
+		val, err := p.value(v, p.child(path, k), parent, level+1)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +140,7 @@ func (p *processor) objectDigest(out map[string]any, dg string, path []string, p
 	if _, exists := out[d.Name]; exists || (d.Name == sdAlgKey && level == rootLevel) {
 		return newError(CodeMalformed, "disclosure %s overwrites claim %q", d.Digest, d.Name)
 	}
-	claimPath := appendPath(path, d.Name)
+	claimPath := p.child(path, d.Name)
 	p.mark(i, claimPath, parent)
 	// RFC 9901 §7.1 step 3.3.2.5: "Recursively process the value".
 	val, err := p.value(d.Value, claimPath, i, level+1)
@@ -138,7 +156,10 @@ func (p *processor) objectDigest(out map[string]any, dg string, path []string, p
 func (p *processor) array(arr []any, path []string, parent, level int) ([]any, error) {
 	out := make([]any, 0, len(arr))
 	for idx, elem := range arr {
-		elemPath := appendPath(path, strconv.Itoa(idx))
+		var elemPath []string
+		if p.tracking {
+			elemPath = appendPath(path, strconv.Itoa(idx))
+		}
 		dg, isDigest := arrayDigest(elem)
 		if !isDigest {
 			val, err := p.value(elem, elemPath, parent, level+1)
@@ -195,8 +216,18 @@ func (p *processor) lookup(dg string) (int, bool, error) {
 
 func (p *processor) mark(i int, path []string, parent int) {
 	p.used[i] = true
-	p.paths[i] = path
+	if p.tracking {
+		p.paths[i] = path
+	}
 	p.parents[i] = parent
+}
+
+// child is the path of member name below path, or nil when not tracking paths.
+func (p *processor) child(path []string, name string) []string {
+	if !p.tracking {
+		return nil
+	}
+	return appendPath(path, name)
 }
 
 // arrayDigest reports whether an array element is a digest placeholder. RFC 9901 §7.1

@@ -20,6 +20,21 @@ type SDJWT struct {
 	Header        jose.Header // protected header of the issuer JWT (unverified until Verify)
 	Disclosures   []Disclosure
 	KeyBindingJWT string // "" when none
+
+	// parsed holds what Parse decoded, for Verify to reuse instead of decoding it again;
+	// Verify uses each part only while the exported field it came from is unchanged.
+	parsed parsedParts
+}
+
+// parsedParts are the decoded JWTs of a parsed SD-JWT, each with the string it was
+// decoded from.
+type parsedParts struct {
+	issuerJWT string
+	issuer    *jose.JWS
+	payload   map[string]any // the Issuer-signed JWT payload; nil if not kept
+	kbJWT     string
+	kb        *jose.JWS
+	presented string // the input up to and including the last '~'
 }
 
 // Limits bound what Parse accepts from untrusted input.
@@ -56,7 +71,8 @@ func ParseWithLimits(s string, l Limits) (*SDJWT, error) {
 	if n := len(parts) - 2; n > l.MaxDisclosures {
 		return nil, newError(CodeMalformed, "%d disclosures exceed the limit of %d", n, l.MaxDisclosures)
 	}
-	out := &SDJWT{IssuerJWT: parts[0], KeyBindingJWT: parts[len(parts)-1]}
+	out := &SDJWT{IssuerJWT: parts[0], KeyBindingJWT: parts[len(parts)-1], Disclosures: make([]Disclosure, 0, len(parts)-2)}
+	out.parsed.presented = s[:len(s)-len(out.KeyBindingJWT)]
 	if err := parseIssuerJWT(out, l.MaxDepth); err != nil {
 		return nil, err
 	}
@@ -71,9 +87,11 @@ func ParseWithLimits(s string, l Limits) (*SDJWT, error) {
 		out.Disclosures = append(out.Disclosures, d)
 	}
 	if out.KeyBindingJWT != "" {
-		if _, err := jose.ParseHeader(out.KeyBindingJWT); err != nil {
+		kb, err := jose.ParseJWS(out.KeyBindingJWT)
+		if err != nil {
 			return nil, wrapError(CodeMalformed, "key binding JWT", err)
 		}
+		out.parsed.kbJWT, out.parsed.kb = out.KeyBindingJWT, kb
 	}
 	return out, nil
 }
@@ -94,24 +112,39 @@ func (l Limits) withDefaults() Limits {
 
 // parseIssuerJWT checks that the Issuer-signed JWT is a compact JWS whose header and
 // payload decode, and fills in the unverified header.
-// RFC 9901 §4: JWT = BASE64URL "." BASE64URL "." BASE64URL — jose.ParseHeader checks the
-// three parts and decodes header and signature, jwtPayload the payload.
+// RFC 9901 §4: JWT = BASE64URL "." BASE64URL "." BASE64URL — jose.ParseJWS checks the
+// three parts and decodes header and signature; the payload is decoded here.
 func parseIssuerJWT(s *SDJWT, maxDepth int) error {
-	if _, err := jwtPayload(s.IssuerJWT, maxDepth); err != nil {
-		return wrapError(CodeMalformed, "issuer-signed JWT", err)
-	}
-	hdr, err := jose.ParseHeader(s.IssuerJWT)
+	jws, err := jose.ParseJWS(s.IssuerJWT)
 	if err != nil {
 		return wrapError(CodeMalformed, "issuer-signed JWT header", err)
 	}
-	s.Header = hdr
+	payload, err := decodePayload(jws.EncodedPayload(), maxDepth)
+	if err != nil {
+		return wrapError(CodeMalformed, "issuer-signed JWT", err)
+	}
+	s.Header = jws.Header
+	s.parsed.issuerJWT, s.parsed.issuer = s.IssuerJWT, jws
+	// Verify decodes under the default depth; a payload decoded under a larger limit is
+	// not kept, so that Verify decodes (and refuses) it again.
+	if maxDepth <= DefaultLimits().MaxDepth {
+		s.parsed.payload = payload
+	}
 	return nil
 }
 
 // presented is the SD-JWT part of a presentation: the Issuer-signed JWT and the
 // disclosures, each followed by '~' (RFC 9901 §4.3.1, the input of sd_hash).
 func (s *SDJWT) presented() string {
+	if p := s.parsed.presented; p != "" && s.serializes(p) {
+		return p
+	}
+	n := len(s.IssuerJWT) + 1
+	for _, d := range s.Disclosures {
+		n += len(d.Encoded) + 1
+	}
 	var b strings.Builder
+	b.Grow(n)
 	b.WriteString(s.IssuerJWT)
 	b.WriteByte('~')
 	for _, d := range s.Disclosures {
@@ -119,6 +152,28 @@ func (s *SDJWT) presented() string {
 		b.WriteByte('~')
 	}
 	return b.String()
+}
+
+// serializes reports whether p is the presented part of s as it is now: the Issuer-signed
+// JWT and the disclosures, each followed by '~'. Strings that share their bytes with p, as
+// after Parse, compare without reading them.
+func (s *SDJWT) serializes(p string) bool {
+	rest, ok := cutPart(p, s.IssuerJWT)
+	for _, d := range s.Disclosures {
+		if !ok {
+			return false
+		}
+		rest, ok = cutPart(rest, d.Encoded)
+	}
+	return ok && rest == ""
+}
+
+// cutPart cuts part and the '~' after it from the start of s.
+func cutPart(s, part string) (string, bool) {
+	if len(s) <= len(part) || s[len(part)] != '~' || s[:len(part)] != part {
+		return "", false
+	}
+	return s[len(part)+1:], true
 }
 
 // String serializes s again: the presented SD-JWT followed by the KB-JWT, if any.

@@ -59,13 +59,9 @@ func (s *SDJWT) Verify(issuerKey crypto.PublicKey, opts VerifyOptions) (Verified
 	opts = opts.withDefaults()
 	// RFC 9901 §7.1 step 2.1-2.2: "The none algorithm MUST NOT be accepted"; validate the
 	// signature per RFC 7515 §5.2. jose.Verify allows only ES256, ES384 and EdDSA.
-	raw, hdr, err := jose.Verify(s.IssuerJWT, issuerKey)
+	payload, hdr, err := s.verifiedPayload(issuerKey)
 	if err != nil {
-		return Verified{}, wrapError(CodeSignature, "issuer-signed JWT", err)
-	}
-	payload, err := decodeObject(raw, DefaultLimits().MaxDepth)
-	if err != nil {
-		return Verified{}, wrapError(CodeMalformed, "issuer-signed JWT payload", err)
+		return Verified{}, err
 	}
 	if err := checkSDAlg(payload); err != nil {
 		return Verified{}, err
@@ -96,6 +92,27 @@ func (s *SDJWT) Verify(issuerKey crypto.PublicKey, opts VerifyOptions) (Verified
 	}
 	out.KeyBound = true
 	return out, nil
+}
+
+// verifiedPayload verifies the Issuer-signed JWT with issuerKey and returns its decoded
+// payload and header: those Parse decoded if IssuerJWT is still what Parse saw, else
+// decoded anew. The payload is shared with s; process copies what it returns.
+func (s *SDJWT) verifiedPayload(issuerKey crypto.PublicKey) (map[string]any, jose.Header, error) {
+	if p := s.parsed; p.issuer != nil && p.payload != nil && p.issuerJWT == s.IssuerJWT {
+		if err := p.issuer.Verify(issuerKey); err != nil {
+			return nil, jose.Header{}, wrapError(CodeSignature, "issuer-signed JWT", err)
+		}
+		return p.payload, p.issuer.Header, nil
+	}
+	raw, hdr, err := jose.Verify(s.IssuerJWT, issuerKey)
+	if err != nil {
+		return nil, jose.Header{}, wrapError(CodeSignature, "issuer-signed JWT", err)
+	}
+	payload, err := decodeObject(raw, DefaultLimits().MaxDepth)
+	if err != nil {
+		return nil, jose.Header{}, wrapError(CodeMalformed, "issuer-signed JWT payload", err)
+	}
+	return payload, hdr, nil
 }
 
 // checkSDAlg: RFC 9901 §7.1 step 2.5 "Check that the _sd_alg claim value is understood
@@ -157,6 +174,8 @@ func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err 
 }
 
 // holderKey is the key of cnf.jwk (RFC 7800 §3.2, RFC 9901 §4.1.2), nil without cnf.jwk.
+// It accepts what did.ParseJWK accepts; the common JWKs are converted directly
+// (publicJWKOf), anything else goes through did.ParseJWK.
 func holderKey(claims map[string]any) (crypto.PublicKey, error) {
 	cnf, ok := claims["cnf"]
 	if !ok {
@@ -169,6 +188,11 @@ func holderKey(claims map[string]any) (crypto.PublicKey, error) {
 	jwk, ok := obj["jwk"]
 	if !ok {
 		return nil, nil
+	}
+	if members, isObject := jwk.(map[string]any); isObject {
+		if pub, ok := publicJWKOf(members); ok {
+			return pub, nil
+		}
 	}
 	raw, err := json.Marshal(jwk)
 	if err != nil {

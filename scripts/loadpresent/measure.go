@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// cpuMeter reads the CPU time (user + system) of the server and of this process from
+// /proc/<pid>/stat; both are -1 where it is not available.
+type cpuMeter struct {
+	cfg          config
+	server, self time.Duration
+}
+
+func startCPU(cfg config) cpuMeter {
+	return cpuMeter{cfg: cfg, server: procCPU(cfg.serverPID, cfg.clkTck), self: procCPU(os.Getpid(), cfg.clkTck)}
+}
+
+func (m cpuMeter) stop() (server, self time.Duration) {
+	return since(m.server, procCPU(m.cfg.serverPID, m.cfg.clkTck)), since(m.self, procCPU(os.Getpid(), m.cfg.clkTck))
+}
+
+func since(before, after time.Duration) time.Duration {
+	if before < 0 || after < 0 {
+		return -1
+	}
+	return after - before
+}
+
+func addCPU(total, d time.Duration) time.Duration {
+	if total < 0 || d < 0 {
+		return -1
+	}
+	return total + d
+}
+
+// procCPU is utime + stime of pid (proc(5): fields 14 and 15, in clock ticks), or -1.
+func procCPU(pid, clkTck int) time.Duration {
+	if pid <= 0 || clkTck <= 0 {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) is in parentheses and may hold spaces: count from after it.
+	rest := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(rest) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseInt(rest[11], 10, 64)
+	stime, err2 := strconv.ParseInt(rest[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(utime+stime) * time.Second / time.Duration(clkTck)
+}
+
+// profiler fetches one CPU profile from the server's pprof endpoint during one phase.
+type profiler struct {
+	url, out string
+	seconds  int
+	once     sync.Once
+	done     chan error
+}
+
+// newProfiler profiles phase if the configuration asks for it; otherwise start and wait do
+// nothing.
+func newProfiler(cfg config, phase string) *profiler {
+	p := &profiler{}
+	if cfg.profileURL != "" && cfg.profileOut != "" && cfg.profilePhase == phase {
+		p.url, p.out, p.seconds = cfg.profileURL, cfg.profileOut, cfg.profileSeconds
+	}
+	return p
+}
+
+func (p *profiler) start(ctx context.Context) {
+	if p.url == "" {
+		return
+	}
+	p.once.Do(func() {
+		p.done = make(chan error, 1)
+		go func() { p.done <- p.fetch(ctx) }()
+	})
+}
+
+func (p *profiler) fetch(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s?seconds=%d", p.url, p.seconds), nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile: %s", res.Status)
+	}
+	f, err := os.Create(p.out)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, res.Body)
+	return errors.Join(err, f.Close())
+}
+
+// wait waits for the profile, if one was started.
+func (p *profiler) wait() error {
+	if p.done == nil {
+		return nil
+	}
+	if err := <-p.done; err != nil {
+		return err
+	}
+	fmt.Printf("   CPU profile of %ds written to %s\n", p.seconds, p.out)
+	return nil
+}
+
+// printBound sets each phase beside the raw bound: presentations per core-second that
+// BenchmarkRawBound does, against responses per second of server CPU time, and per
+// allotted server core.
+func printBound(cfg config, phases []phaseResult) {
+	if cfg.boundNs <= 0 {
+		return
+	}
+	bound := 1e9 / cfg.boundNs
+	fmt.Printf("\n== raw bound (%s, same run): %s/op = %.0f presentations/s per core\n", cfg.boundName, round(time.Duration(cfg.boundNs)), bound)
+	for _, r := range phases {
+		if r.ok == 0 {
+			continue
+		}
+		if r.serverCPU > 0 {
+			perCPUSecond := float64(r.ok) / r.serverCPU.Seconds()
+			fmt.Printf("   %-9s %7.0f /s per server CPU-second = %5.1f%% of the bound\n", r.name, perCPUSecond, 100*perCPUSecond/bound)
+		}
+		if cfg.serverCPUs > 0 {
+			perCore := float64(r.ok) / r.wall.Seconds() / float64(cfg.serverCPUs)
+			fmt.Printf("   %-9s %7.0f /s per allotted server core (%d) = %5.1f%% of the bound\n", r.name, perCore, cfg.serverCPUs, 100*perCore/bound)
+		}
+	}
+}
