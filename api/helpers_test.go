@@ -131,7 +131,7 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapter := regopolicy.Adapter{Engine: engine}
+	adapter := regopolicy.New(engine)
 	pipeline := verifier.New(dids, verifier.NewInsecureLocalhostStatusFetcher(0), adapter)
 	cfg := verifier.DefaultServiceConfig()
 	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet, issuer.VCTPID}

@@ -23,7 +23,7 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 		return err
 	}
 	a.policies = engine
-	adapter := regopolicy.Adapter{Engine: engine}
+	adapter := regopolicy.New(engine)
 	fetcher := verifier.NewHTTPStatusFetcher(nil, 0)
 	if s.InsecureLocalhost {
 		fetcher = verifier.NewInsecureLocalhostStatusFetcher(0)
