@@ -8,6 +8,10 @@ import (
 
 const module = "github.com/sociaaldomein/bewijs"
 
+// aries is hyperledger/aries-framework-go (archived): only internal/w3cvc imports it, behind
+// its own types, and the leaves a pilot team imports never depend on it.
+const aries = "github.com/hyperledger/aries-framework-go"
+
 // rule forbids packages whose path starts with from to depend on anything in deny: a deny
 // entry is a path prefix, or an exact package path when it ends in "$".
 type rule struct {
@@ -33,6 +37,10 @@ var rules = []rule{
 	{"internal/pkce", []string{module + "/", "gorm.io/", "github.com/labstack/echo"}, "PKCE is a leaf"},
 	{"internal/sdjwt", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet", "gorm.io/", "github.com/labstack/echo"}, "SD-JWT primitives know nothing of HTTP or storage"},
 	{"policies", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet"}, "policies import no domain packages"},
+	{"did", []string{aries}, "aries stays behind internal/w3cvc"},
+	{"wallet", []string{aries}, "aries stays behind internal/w3cvc"},
+	{"verifier/oid4vp", []string{aries}, "aries stays behind internal/w3cvc"},
+	{"issuer/oid4vci", []string{aries}, "aries stays behind internal/w3cvc"},
 }
 
 func TestImportRules(t *testing.T) {
@@ -80,6 +88,22 @@ func TestOnlyCmdImportsAPI(t *testing.T) {
 		for _, imp := range fields[1:] {
 			if imp == module+"/api" && !strings.HasPrefix(fields[0], module+"/cmd/") {
 				t.Errorf("%s imports api; only cmd/ may", fields[0])
+			}
+		}
+	}
+}
+
+// Only internal/w3cvc may import aries: its types never reach another package.
+func TestOnlyW3CVCImportsAries(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}`, module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if strings.HasPrefix(imp, aries) && fields[0] != module+"/internal/w3cvc" {
+				t.Errorf("%s imports %s; only internal/w3cvc may import aries", fields[0], imp)
 			}
 		}
 	}
