@@ -61,3 +61,36 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecideToken measures a declareren token decision over 100 toewijzingen, half of them
+// refused.
+func BenchmarkDecideToken(b *testing.B) {
+	e := newEmbedded(b)
+	var toewijzingen []any
+	for i := range 100 {
+		t := zorgtoewijzing(36300100 + i)
+		if i%2 == 1 {
+			t["status"] = "revoked"
+		}
+		toewijzingen = append(toewijzingen, t)
+	}
+	input := tokenInput(toewijzingen...)
+	b.ReportAllocs()
+	for b.Loop() {
+		if d, err := e.DecideRule(b.Context(), "declareren", "token_decision", input); err != nil || !d.Allow {
+			b.Fatal(d, err)
+		}
+	}
+}
+
+// BenchmarkDecideDeclaratie measures one declareren declaratie decision.
+func BenchmarkDecideDeclaratie(b *testing.B) {
+	e := newEmbedded(b)
+	input := declaratieInput(150, 30)
+	b.ReportAllocs()
+	for b.Loop() {
+		if d, err := e.DecideRule(b.Context(), "declareren", "declaratie_decision", input); err != nil || !d.Allow {
+			b.Fatal(d, err)
+		}
+	}
+}

@@ -18,6 +18,9 @@ type Decision struct {
 	Policy string `json:"policy"`
 	// Revision identifies the policy set that decided (a hash of its files), for audit logs.
 	Revision string `json:"revision"`
+	// Details holds the decision's members other than allow and reasons, as JSON: for example
+	// "covered", the toewijzingnummers of declareren.token_decision. Nil when there are none.
+	Details map[string]json.RawMessage `json:"details,omitempty"`
 }
 
 // Engine evaluates the active policy set and swaps in a new one when its files change and the
@@ -57,11 +60,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Engine, error) {
 	return e, nil
 }
 
-// Decide evaluates policy (e.g. "trust", "requests", "pid") for input, which must encode as a
+// Decide evaluates policy (e.g. "trust", "requests", "pid", "declareren") for input, which must encode as a
 // JSON value (a map[string]any, a struct with json tags, ...). An error means no decision:
 // callers deny.
 func (e *Engine) Decide(ctx context.Context, policy string, input any) (Decision, error) {
 	return e.active.Load().decide(ctx, policy, input, e.cfg.Now())
+}
+
+// DecideRule evaluates one decision rule of a policy: decision (as Decide does) or another rule
+// of the policy whose name ends in _decision, e.g. DecideRule(ctx, "declareren",
+// "token_decision", input). Such a rule has the shape of decision, and may have more members,
+// which the Decision returns in Details. An error means no decision: callers deny.
+func (e *Engine) DecideRule(ctx context.Context, policy, rule string, input any) (Decision, error) {
+	return e.active.Load().decideRule(ctx, policy, rule, input, e.cfg.Now())
 }
 
 // NamedQuery returns the named DCQL query (OpenID4VP 1.0 §6) of the active set, e.g.

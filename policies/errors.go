@@ -15,7 +15,8 @@ const (
 	CompileFailed
 	// TestsFailed means the set compiles but one of its own Rego tests fails.
 	TestsFailed
-	// UnknownPolicy means the active set has no package bewijs.<name> with a decision rule.
+	// UnknownPolicy means the active set has no package bewijs.<name> with a decision rule, or
+	// that policy has no decision rule of the name DecideRule was asked for.
 	UnknownPolicy
 	// UnknownQuery means the active set has no named query of that name.
 	UnknownQuery
