@@ -3,8 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -25,12 +25,16 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/tenant/tenanttest"
 	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
+	orgcredstore "github.com/sociaaldomein/bewijs/issuer/orgcred/store"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 	"github.com/sociaaldomein/bewijs/migrations"
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
+	declarerenstore "github.com/sociaaldomein/bewijs/verifier/declareren/store"
 	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 )
@@ -47,6 +51,7 @@ type testServer struct {
 	Verifier *verifier.Service
 	Policies *policies.Engine
 	Issuer   *issuer.Issuer
+	OrgCreds *orgcred.Service
 }
 
 func startServer(t *testing.T, db *migrations.DB) *testServer { return startServerTB(t, db) }
@@ -97,14 +102,25 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	}
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
-	iss := newIssuer(t, db, env, cfg.PublicURL, certs)
-	engine, vs := newVerifier(t, db, env, dids, certs, policyDir)
+	orgcreds, err := orgcred.New(orgcred.Options{Store: orgcredstore.New(db.Gorm), Tenants: env.Service, Audit: env.AuditLog,
+		PseudonymKey: env.Master.Derive("orgcred/pseudonym")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss := newIssuer(t, db, env, cfg.PublicURL, certs, orgcreds)
+	engine, vs := newVerifier(t, db, env, dids, certs, policyDir, orgcreds.RolesOf)
+	decl, err := declareren.New(declareren.Options{Tenants: env.Service, Resolver: dids,
+		Status: verifier.NewMediaTypeFetcher("application/vc+jwt", 0, true), Policy: regopolicy.Declareren{Engine: engine},
+		Store: declarerenstore.New(db.Gorm), Audit: env.AuditLog, NonceKey: env.Master.Derive("declareren/nonce")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if policyDir != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
 		go engine.Run(ctx)
 	}
-	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, OrgCreds: orgcreds, Declareren: decl, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,12 +133,12 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs, Verifier: vs, Policies: engine, Issuer: iss}
+	return &testServer{URL: base, Env: env, Server: srv, Operator: op, Resolver: dids, CA: ca, Certs: certs, Verifier: vs, Policies: engine, Issuer: iss, OrgCreds: orgcreds}
 }
 
 // newVerifier wires the policy engine (policyDir "" : the embedded policies) and the
 // presentation service on the test database, fetching status lists from 127.0.0.1.
-func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.Resolver, certs verifier.Certificates, policyDir string) (*policies.Engine, *verifier.Service) {
+func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.Resolver, certs verifier.Certificates, policyDir string, roles regopolicy.RoleSource) (*policies.Engine, *verifier.Service) {
 	t.Helper()
 	pcfg := policies.DefaultConfig()
 	pcfg.Dir = policyDir
@@ -131,7 +147,7 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapter := regopolicy.New(engine)
+	adapter := regopolicy.New(engine).WithRoles(roles)
 	pipeline := verifier.New(dids, verifier.NewInsecureLocalhostStatusFetcher(0), adapter)
 	cfg := verifier.DefaultServiceConfig()
 	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet, issuer.VCTPID}
@@ -146,13 +162,14 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 }
 
 // newIssuer wires the OpenID4VCI issuer on the test database.
-func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL, certs issuer.Certificates) *issuer.Issuer {
+func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL, certs issuer.Certificates, zorg issuer.Zorgtoewijzingen) *issuer.Issuer {
 	t.Helper()
 	lists := slstore.New(db.Gorm, slstore.DefaultConfig())
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = publicURL
 	iss, err := issuer.New(issuer.Options{Config: cfg, Store: issuerstore.New(db.Gorm, lists), Lists: lists,
-		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog, NonceSecret: env.Master.Derive("oid4vci/nonce")})
+		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog, NonceSecret: env.Master.Derive("oid4vci/nonce"),
+		Zorgtoewijzingen: zorg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ func issuanceServer(t *testing.T, e migrationstest.Engine) (*testServer, string)
 	if _, err := demo.Seed(t.Context(), s.Env.Service); err != nil {
 		t.Fatal(err)
 	}
+	s.seedRoles(t)
 	key, err := s.Env.Service.NewAPIKey(t.Context(), tenant.CLI, "gemeente-amsterdam", false)
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ func TestLoginByDisclosure(t *testing.T) {
 			if _, err := demo.Seed(t.Context(), s.Env.Service); err != nil {
 				t.Fatal(err)
 			}
+			s.seedRoles(t)
 			gkey, err := s.Env.Service.NewAPIKey(t.Context(), tenant.CLI, "gemeente-amsterdam", false)
 			if err != nil {
 				t.Fatal(err)

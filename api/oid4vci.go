@@ -11,6 +11,7 @@ import (
 
 	"github.com/sociaaldomein/bewijs/internal/dpop"
 	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
 	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
 )
 
@@ -49,6 +50,9 @@ func (s *Server) token(c echo.Context) error {
 		return err
 	}
 	req := c.Request()
+	if req.PostFormValue("grant_type") == declareren.GrantType && s.deps.Declareren != nil {
+		return s.declarerenToken(c)
+	}
 	txCode, txSent := req.PostForm["tx_code"]
 	tr := issuer.TokenRequest{
 		GrantType: req.PostFormValue("grant_type"), PreAuthorizedCode: req.PostFormValue("pre-authorized_code"),

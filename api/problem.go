@@ -11,6 +11,7 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/issuer"
 	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 	"github.com/sociaaldomein/bewijs/verifier"
@@ -52,6 +53,8 @@ func toProblem(err error) *Problem {
 		tv *toewijzing.ValidationError
 		he *echo.HTTPError
 		vr *verifier.InvalidRequestError
+		oi *orgcred.InvalidInputError
+		oe *oid4vci.Error
 		pd *verifier.PolicyDeniedError
 	)
 	switch {
@@ -63,6 +66,15 @@ func toProblem(err error) *Problem {
 			out.InvalidParams = append(out.InvalidParams, InvalidParam{Name: f.Field, Reason: f.Reason})
 		}
 		return out
+	case errors.As(err, &oe) && oe.Status >= 400 && oe.Status < 500:
+		// An OAuth error on an admin route (the declaratie endpoint's token and DPoP checks).
+		return problem(oe.Status, strings.ReplaceAll(oe.Code, "_", "-"), oe.Code, oe.Description)
+	case errors.As(err, &oi):
+		out := problem(http.StatusBadRequest, "invalid-input", "Invalid input", oi.Error())
+		out.InvalidParams = []InvalidParam{{Name: oi.Field, Reason: oi.Reason}}
+		return out
+	case errors.Is(err, orgcred.ErrNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", "no such resource")
 	case errors.As(err, &pd):
 		out := problem(http.StatusForbidden, "policy-denied", "Refused by policy", pd.Error())
 		out.Reasons = pd.Reasons
@@ -132,6 +144,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := toProblem(err)
 	p.Instance = c.Request().URL.Path
+	if p.Status == http.StatusUnauthorized && c.Request().Header.Get(echo.HeaderAuthorization) != "" &&
+		strings.HasPrefix(strings.ToLower(c.Request().Header.Get(echo.HeaderAuthorization)), "dpop ") {
+		// RFC 9449 §7.1: a DPoP-bound token refused at a resource says so.
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `DPoP error="invalid_token", algs="ES256 ES384 EdDSA"`)
+	}
 	level := slog.LevelWarn
 	if p.Status >= 500 {
 		level = slog.LevelError

@@ -36,6 +36,8 @@ var PublicRoutes = map[string]string{
 	"GET /o/:slug/verify/:id/qr.png":      "presentation request QR code (PNG)",
 	"GET /o/:slug/verify/:id/events":      "verify page result stream (Server-Sent Events)",
 	"GET /o/:slug/authorize/pid":          "login by disclosure: redirects the wallet to an OpenID4VP request for its PID",
+	"GET /o/:slug/bitstring-status/:list": "W3C Bitstring Status List credential (JWT) of organisation credentials",
+	"POST /o/:slug/token-nonce":           "server nonce for the presentation of a declareren token request (VP Token grant)",
 	"GET /o/:slug/authorize/pid/callback": "login by disclosure: after the PID presentation, redirects to the wallet with the code",
 }
 
@@ -52,6 +54,7 @@ var protocolRoutes = map[string]bool{
 	"/o/:slug/notification":                           true,
 	"/o/:slug/oid4vp/requests/:id":                    true,
 	"/o/:slug/oid4vp/responses/:id":                   true,
+	"/o/:slug/token-nonce":                            true,
 }
 
 func (s *Server) routes() {
@@ -66,6 +69,12 @@ func (s *Server) routes() {
 	if s.deps.Verifier != nil {
 		s.verifierRoutes(root)
 	}
+	if s.deps.OrgCreds != nil {
+		root.GET("/o/:slug/bitstring-status/:list", s.bitstringStatus)
+	}
+	if s.deps.Declareren != nil {
+		root.POST("/o/:slug/token-nonce", s.declarerenNonce)
+	}
 	if s.deps.Issuer != nil && s.deps.Verifier != nil {
 		root.GET("/o/:slug/authorize/pid", s.authorizePID)
 		root.GET("/o/:slug/authorize/pid/callback", s.authorizePIDCallback)
@@ -73,6 +82,9 @@ func (s *Server) routes() {
 
 	v1 := root.Group("/api/v1")
 	v1.GET("/openapi.json", s.openAPI)
+	if s.deps.Declareren != nil {
+		v1.POST("/declaraties", s.declare) // authenticated by the declareren access token, not an API key
+	}
 	admin := v1.Group("", s.requireAPIKey)
 	admin.GET("/tenants", s.listTenants)
 	admin.POST("/tenants", s.createTenant)
@@ -95,6 +107,15 @@ func (s *Server) routes() {
 		admin.GET("/presentation-requests/:id/events", s.presentationEvents)
 		admin.GET("/tenants/:slug/verifier-settings", s.getVerifierSettings)
 		admin.PUT("/tenants/:slug/verifier-settings", s.putVerifierSettings)
+	}
+	if s.deps.OrgCreds != nil {
+		admin.POST("/organisation-credentials", s.issueOrgCredential)
+		admin.GET("/organisation-credentials", s.listOrgCredentials)
+		admin.POST("/organisation-credentials/:id/revoke", s.revokeOrgCredential)
+		admin.GET("/organisation-wallet", s.orgWallet)
+	}
+	if s.deps.Declareren != nil {
+		admin.GET("/declaraties", s.listDeclaraties)
 	}
 }
 

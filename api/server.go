@@ -20,7 +20,9 @@ import (
 	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
 	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
 )
 
 // Version is the admin API version, sent in the API-Version header of every response.
@@ -75,6 +77,12 @@ type Deps struct {
 	Issuer *issuer.Issuer
 	// Verifier runs OpenID4VP presentation requests (nil: no verifier routes).
 	Verifier *verifier.Service
+	// OrgCreds issues organisation credentials (roles) and keeps organisation wallets (nil:
+	// no such routes).
+	OrgCreds *orgcred.Service
+	// Declareren exchanges presentations for declareren tokens and checks declaraties (nil:
+	// no such routes).
+	Declareren *declareren.Service
 	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
 	Resolver did.Resolver
 	Health   Health

@@ -29,6 +29,9 @@ type Created struct {
 	CredentialOffer *oid4vci.CredentialOffer `json:"credential_offer"`
 	TxCode          string                   `json:"tx_code,omitempty"`
 	LoginCode       string                   `json:"login_code,omitempty"`
+	// Zorgtoewijzingen are the ids of the Zorgtoewijzing credentials delivered to the
+	// aanbieder's organisation wallet (when the aanbieder is an organisation here).
+	Zorgtoewijzingen []string `json:"zorgtoewijzingen,omitempty"`
 }
 
 // CreateBeschikking validates a toewijzing document and offers its credentials: one per
@@ -77,7 +80,9 @@ func (i *Issuer) CreateBeschikking(ctx context.Context, actor tenant.Principal, 
 	if err := json.Unmarshal(offer.Body, &body); err != nil {
 		return Created{}, err
 	}
-	return Created{View: i.view(slug, b, creds, offer.ID), CredentialOffer: &body, TxCode: txCode, LoginCode: loginCode}, nil
+	out := Created{View: i.view(slug, b, creds, offer.ID), CredentialOffer: &body, TxCode: txCode, LoginCode: loginCode}
+	out.Zorgtoewijzingen = i.issueZorgtoewijzingen(ctx, slug, b, doc, creds)
+	return out, nil
 }
 
 // gemeente loads the tenant the principal acts for and checks that it is a gemeente.
@@ -226,4 +231,26 @@ func randomDigits(n int) (string, error) {
 		out[k] = byte('0' + d.Int64())
 	}
 	return string(out), nil
+}
+
+// issueZorgtoewijzingen gives the aanbieder its Zorgtoewijzing credentials. The beschikking
+// stands on its own: a failure here is audited (and can be repeated), not a failed offer.
+func (i *Issuer) issueZorgtoewijzingen(ctx context.Context, slug string, b Beschikking, doc toewijzing.Document, creds []Credential) []string {
+	if i.zorg == nil {
+		return nil
+	}
+	until := make([]time.Time, len(creds))
+	for k, c := range creds {
+		until[k] = c.ExpiresAt
+	}
+	issued, err := i.zorg.IssueForBeschikking(ctx, slug, b.ID, b.Beschikkingnummer, doc, until)
+	if err != nil {
+		i.record(ctx, audit.Event{Action: "zorgtoewijzing.issue", Outcome: audit.Failure, Actor: "gemeente", TenantID: b.TenantID,
+			Subject: b.ID, Reason: err.Error()})
+	}
+	ids := make([]string, len(issued))
+	for k, z := range issued {
+		ids[k] = z.ID
+	}
+	return ids
 }

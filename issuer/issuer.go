@@ -18,6 +18,8 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/audit"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
+	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 )
 
 // Config holds the issuer's limits and lifetimes.
@@ -105,6 +107,8 @@ type Issuer struct {
 	nonceSecret []byte
 	// clientRefKey keys the hash of a client's BSN kept with a beschikking.
 	clientRefKey []byte
+	// zorg issues and revokes the aanbieder's Zorgtoewijzing credentials (nil: none).
+	zorg Zorgtoewijzingen
 	// holderDIDs resolves the did:key and did:jwk kids of key proofs (no network).
 	holderDIDs did.Resolver
 }
@@ -125,6 +129,16 @@ type Options struct {
 	// NonceSecret keys c_nonces and DPoP nonces (at least 32 bytes, the same on every
 	// replica: derive it from the master key).
 	NonceSecret []byte
+	// Zorgtoewijzingen issues a Zorgtoewijzing to the aanbieder a beschikking names and
+	// revokes it with the beschikking (optional; package orgcred).
+	Zorgtoewijzingen Zorgtoewijzingen
+}
+
+// Zorgtoewijzingen issues the aanbieder's Zorgtoewijzing credentials of a beschikking and
+// revokes them when the beschikking is revoked (implemented by package orgcred).
+type Zorgtoewijzingen interface {
+	IssueForBeschikking(ctx context.Context, slug, beschikkingID, beschikkingnummer string, doc toewijzing.Document, validUntil []time.Time) ([]orgcred.Issued, error)
+	RevokeBeschikking(ctx context.Context, tenantID, beschikkingID, reason string) error
 }
 
 // New returns an Issuer.
@@ -146,7 +160,8 @@ func New(o Options) (*Issuer, error) {
 		return nil, err
 	}
 	i := &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
-		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator, nonceSecret: o.NonceSecret}
+		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator, nonceSecret: o.NonceSecret,
+		zorg: o.Zorgtoewijzingen}
 	ref := hmac.New(sha256.New, o.NonceSecret)
 	ref.Write([]byte("bewijs issuer client-ref key"))
 	i.clientRefKey = ref.Sum(nil)

@@ -59,6 +59,12 @@ func (i *Issuer) ChangeStatus(ctx context.Context, actor tenant.Principal, slug,
 		return View{}, err
 	}
 	i.record(ctx, e)
+	// Revoking the beschikking revokes the aanbieder's zorgtoewijzingen with it.
+	if tr.to == Revoked && i.zorg != nil {
+		if err := i.zorg.RevokeBeschikking(ctx, tenantID, id, reason); err != nil {
+			return View{}, err
+		}
+	}
 	b, creds, err := i.store.Beschikking(ctx, tenantID, id)
 	if err != nil {
 		return View{}, err

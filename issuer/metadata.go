@@ -21,6 +21,10 @@ func configurationID(wet string) string {
 	return ConfigWmo
 }
 
+// GrantVPToken is the grant type of the declareren token exchange (package
+// verifier/declareren answers it at the same token endpoint).
+const GrantVPToken = "urn:ietf:params:oauth:grant-type:vp_token-bearer"
+
 // signingAlgs are the proof and DPoP algorithms accepted (no none, no HMAC).
 var signingAlgs = []string{"ES256", "ES384", "EdDSA"}
 
@@ -40,12 +44,12 @@ func (i *Issuer) IssuerMetadata(ctx context.Context, slug string) (oid4vci.Issue
 		configs = map[string]oid4vci.CredentialConfiguration{ConfigPID: pidConfiguration()}
 	}
 	return oid4vci.IssuerMetadata{
-		CredentialIssuer:        base,
-		CredentialEndpoint:      base + "/credential",
-		NonceEndpoint:           base + "/nonce",
-		NotificationEndpoint:    base + "/notification",
-		BatchCredentialIssuance: &oid4vci.BatchCredentialIssuance{BatchSize: i.cfg.BatchSize},
-		Display:                 []oid4vci.Display{{Name: t.Name, Locale: "nl-NL"}, {Name: t.Name, Locale: "en-US"}},
+		CredentialIssuer:                  base,
+		CredentialEndpoint:                base + "/credential",
+		NonceEndpoint:                     base + "/nonce",
+		NotificationEndpoint:              base + "/notification",
+		BatchCredentialIssuance:           &oid4vci.BatchCredentialIssuance{BatchSize: i.cfg.BatchSize},
+		Display:                           []oid4vci.Display{{Name: t.Name, Locale: "nl-NL"}, {Name: t.Name, Locale: "en-US"}},
 		CredentialConfigurationsSupported: configs,
 	}, nil
 }
@@ -78,7 +82,8 @@ func (i *Issuer) AuthorizationServerMetadata(ctx context.Context, slug string) (
 		PushedAuthorizationRequestEndpoint: base + "/par",
 		RequirePushedAuthorizationRequests: true,
 		ResponseTypesSupported:             []string{"code"},
-		GrantTypesSupported:                []string{oid4vci.GrantAuthorizationCode, oid4vci.GrantPreAuthorizedCode},
+		// The VP Token grant (Nuts RFC021) is how an aanbieder gets a declareren token.
+		GrantTypesSupported:                []string{oid4vci.GrantAuthorizationCode, oid4vci.GrantPreAuthorizedCode, GrantVPToken},
 		CodeChallengeMethodsSupported:      []string{"S256"},
 		TokenEndpointAuthMethodsSupported:  []string{"none"},
 		DPoPSigningAlgValuesSupported:      signingAlgs,

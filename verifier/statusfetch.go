@@ -30,6 +30,8 @@ var ErrRefusedAddress = errors.New("status list host is not a public address")
 type httpStatusFetcher struct {
 	client   *http.Client
 	maxBytes int64
+	// mediaType is what the list is served as: application/statuslist+jwt unless set.
+	mediaType string
 }
 
 // NewHTTPStatusFetcher returns a StatusFetcher that GETs the token with Accept
@@ -67,7 +69,7 @@ func (f *httpStatusFetcher) get(ctx context.Context, u *url.URL) ([]byte, error)
 	}
 	// §8.1: "The Relying Party SHOULD send the following Accept HTTP Header to indicate the
 	// requested response type: application/statuslist+jwt for Status List Token in JWT format".
-	req.Header.Set("Accept", statuslist.MediaType)
+	req.Header.Set("Accept", f.media())
 	resp, err := f.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("fetching the status list: %w", err)
@@ -79,8 +81,8 @@ func (f *httpStatusFetcher) get(ctx context.Context, u *url.URL) ([]byte, error)
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching the status list: HTTP status %d", resp.StatusCode)
 	}
-	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != statuslist.MediaType {
-		return nil, fmt.Errorf("the status list is not served as %s", statuslist.MediaType)
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != f.media() {
+		return nil, fmt.Errorf("the status list is not served as %s", f.media())
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
@@ -161,4 +163,25 @@ func (f *localhostStatusFetcher) Fetch(ctx context.Context, uri string) ([]byte,
 		return f.local.get(ctx, u)
 	}
 	return f.public.Fetch(ctx, uri)
+}
+
+func (f *httpStatusFetcher) media() string {
+	if f.mediaType != "" {
+		return f.mediaType
+	}
+	return statuslist.MediaType
+}
+
+// NewMediaTypeFetcher is NewHTTPStatusFetcher (or, with insecureLocalhost,
+// NewInsecureLocalhostStatusFetcher) for lists served as another media type, such as a W3C
+// Bitstring Status List credential (application/vc+jwt).
+func NewMediaTypeFetcher(mediaType string, maxBytes int64, insecureLocalhost bool) StatusFetcher {
+	f := NewHTTPStatusFetcher(nil, maxBytes).(*httpStatusFetcher)
+	f.mediaType = mediaType
+	if !insecureLocalhost {
+		return f
+	}
+	l := NewInsecureLocalhostStatusFetcher(maxBytes).(*localhostStatusFetcher)
+	l.public, l.local.mediaType = f, mediaType
+	return l
 }

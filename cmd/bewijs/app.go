@@ -25,11 +25,14 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	tenantstore "github.com/sociaaldomein/bewijs/internal/tenant/store"
 	"github.com/sociaaldomein/bewijs/issuer"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
+	orgcredstore "github.com/sociaaldomein/bewijs/issuer/orgcred/store"
 	slstore "github.com/sociaaldomein/bewijs/issuer/statuslist/store"
 	issuerstore "github.com/sociaaldomein/bewijs/issuer/store"
 	"github.com/sociaaldomein/bewijs/migrations"
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 )
 
@@ -43,6 +46,10 @@ type app struct {
 	certs    *tenant.CertService // X.509 chains of tenant keys, for x5c
 	issuer   *issuer.Issuer
 	issuance *issuerstore.Store
+	// orgcreds issues organisation credentials (roles, zorgtoewijzingen) and keeps wallets.
+	orgcreds *orgcred.Service
+	// declareren exchanges aanbieders' presentations for tokens and checks declaraties.
+	declareren *declareren.Service
 	// policies decides trust, requests and pid questions (Rego).
 	policies *policies.Engine
 	verifier *verifier.Service
@@ -113,8 +120,14 @@ func (a *app) wireIssuer(master *keys.MasterKeys) error {
 	}
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = a.publicURL
+	a.orgcreds, err = orgcred.New(orgcred.Options{Store: orgcredstore.New(a.db.Gorm), Tenants: a.tenants, Audit: a.audit,
+		PseudonymKey: master.Derive("orgcred/pseudonym")})
+	if err != nil {
+		return err
+	}
 	a.issuer, err = issuer.New(issuer.Options{Config: cfg, Store: a.issuance, Lists: lists, Tenants: a.tenants,
-		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics, NonceSecret: master.Derive("oid4vci/nonce")})
+		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics, NonceSecret: master.Derive("oid4vci/nonce"),
+		Zorgtoewijzingen: a.orgcreds})
 	return err
 }
 

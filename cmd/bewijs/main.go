@@ -71,6 +71,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd(), newBeschikkingCmd(), newPIDCmd(), newPresentationCmd(), newWalletCmd(), newPKICmd(), newPolicyCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newMasterKeyCmd(), newTenantCmd(), newOperatorCmd(), newHealthcheckCmd(), newBeschikkingCmd(), newPIDCmd(), newPresentationCmd(), newWalletCmd(), newPKICmd(), newPolicyCmd(), newRoleCmd(), newOrgWalletCmd(), newDeclaratieCmd())
 	return root
 }

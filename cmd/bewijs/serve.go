@@ -15,6 +15,8 @@ import (
 
 	"github.com/sociaaldomein/bewijs/api"
 	"github.com/sociaaldomein/bewijs/internal/demo"
+	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/issuer/orgcred"
 )
 
 type serveFlags struct {
@@ -65,7 +67,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	}
 	cfg := api.DefaultConfig()
 	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
-	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Verifier: a.verifier, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Verifier: a.verifier, OrgCreds: a.orgcreds, Declareren: a.declareren, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
 	if err != nil {
 		return usageError{err}
 	}
@@ -85,6 +87,9 @@ func serve(ctx context.Context, f serveFlags) error {
 func seedDemo(ctx context.Context, a *app) error {
 	res, err := demo.Seed(ctx, a.tenants)
 	if err != nil {
+		return err
+	}
+	if err := seedDemoRoles(ctx, a); err != nil {
 		return err
 	}
 	a.log.Info("demo organisations ready", "created", len(res.Created), "existing", len(res.Existing),
@@ -127,4 +132,32 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil && ctx.Err() == nil {
 		log.Error("pprof server stopped", "error", err.Error())
 	}
+}
+
+// seedDemoRoles has the demo trust anchor give every demo gemeente and aanbieder its
+// OrganisatieRol, once, so that the declareren flow works out of the box.
+func seedDemoRoles(ctx context.Context, a *app) error {
+	issued, err := a.orgcreds.List(ctx, tenant.CLI, demo.TrustAnchorSlug)
+	if err != nil {
+		return err
+	}
+	has := map[string]bool{}
+	for _, r := range issued {
+		if r.Type == orgcred.TypeRole && r.RevokedAt == nil {
+			has[r.SubjectDID] = true
+		}
+	}
+	orgs, err := demo.Organisations()
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if o.Kind == tenant.TrustAnchor || has[a.tenants.DID(o.Slug)] {
+			continue
+		}
+		if _, err := a.orgcreds.IssueRole(ctx, tenant.CLI, demo.TrustAnchorSlug, orgcred.RoleInput{Subject: o.Slug}); err != nil {
+			return fmt.Errorf("demo role for %s: %w", o.Slug, err)
+		}
+	}
+	return nil
 }

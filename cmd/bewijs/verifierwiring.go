@@ -9,6 +9,8 @@ import (
 	"github.com/sociaaldomein/bewijs/issuer/toewijzing"
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
+	declarerenstore "github.com/sociaaldomein/bewijs/verifier/declareren/store"
 	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 )
@@ -23,7 +25,7 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 		return err
 	}
 	a.policies = engine
-	adapter := regopolicy.New(engine)
+	adapter := regopolicy.New(engine).WithRoles(a.orgcreds.RolesOf)
 	fetcher := verifier.NewHTTPStatusFetcher(nil, 0)
 	if s.InsecureLocalhost {
 		fetcher = verifier.NewInsecureLocalhostStatusFetcher(0)
@@ -35,5 +37,11 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 	a.verifier, err = verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: a.presentations, Tenants: a.tenants,
 		Certs: a.certs, Sealer: master, Audit: a.audit, Policy: adapter, Pipeline: pipeline,
 		PageSecret: master.Derive("oid4vp/verify-page"), Webhooks: verifier.NewHTTPWebhooks(s.InsecureLocalhost, a.log)})
+	if err != nil {
+		return err
+	}
+	a.declareren, err = declareren.New(declareren.Options{Tenants: a.tenants, Resolver: a.resolver,
+		Status: verifier.NewMediaTypeFetcher("application/vc+jwt", 0, s.InsecureLocalhost), Policy: regopolicy.Declareren{Engine: engine},
+		Store: declarerenstore.New(a.db.Gorm), Audit: a.audit, NonceKey: master.Derive("declareren/nonce")})
 	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
 )
 
 // Bounds of the trust decision cache.
@@ -24,6 +25,7 @@ const (
 // presentation, and a reload (a new revision) is never answered from the cache.
 type Adapter struct {
 	engine *policies.Engine
+	roles  RoleSource
 	now    func() time.Time
 	mu     sync.Mutex
 	trust  map[trustKey]trustEntry
@@ -37,9 +39,21 @@ type trustEntry struct {
 	until   time.Time
 }
 
+// RoleSource gives the role credentials known about an organisation's DID, in the shape of
+// trust.rego's input.roles.
+type RoleSource func(ctx context.Context, subjectDID string) ([]map[string]any, error)
+
 // New returns an Adapter on engine.
 func New(engine *policies.Engine) *Adapter {
 	return &Adapter{engine: engine, now: time.Now, trust: map[trustKey]trustEntry{}}
+}
+
+// WithRoles makes trust decisions take the issuer's role credentials into account (trust.rego:
+// a gemeente's credentials only with a valid gemeente role from a trust anchor). A role change
+// takes effect within the cache time of trust decisions.
+func (a *Adapter) WithRoles(roles RoleSource) *Adapter {
+	a.roles = roles
+	return a
 }
 
 var (
@@ -68,7 +82,15 @@ func (a *Adapter) Trusted(ctx context.Context, issuer, vct string) (bool, []stri
 	if ok && now.Before(e.until) {
 		return e.allow, e.reasons, nil
 	}
-	d, err := a.engine.Decide(ctx, "trust", map[string]any{"issuer": issuer, "vct": vct})
+	input := map[string]any{"issuer": issuer, "vct": vct}
+	if a.roles != nil {
+		roles, err := a.roles(ctx, issuer)
+		if err != nil {
+			return false, nil, err
+		}
+		input["roles"], input["now"] = roles, now.UTC().Format(time.RFC3339)
+	}
+	d, err := a.engine.Decide(ctx, "trust", input)
 	if err != nil {
 		return false, nil, err
 	}
@@ -81,4 +103,24 @@ func (a *Adapter) Trusted(ctx context.Context, issuer, vct string) (bool, []stri
 	a.trust[key] = trustEntry{allow: d.Allow, reasons: d.Reasons, until: now.Add(trustTTL)}
 	a.mu.Unlock()
 	return d.Allow, d.Reasons, nil
+}
+
+// Declareren implements declareren.Policy on the same engine.
+type Declareren struct{ Engine *policies.Engine }
+
+var _ declareren.Policy = Declareren{}
+
+// DecideRule evaluates a decision rule of a policy; "covered" becomes Decision.Covered.
+func (d Declareren) DecideRule(ctx context.Context, policy, rule string, input any) (declareren.Decision, error) {
+	r, err := d.Engine.DecideRule(ctx, policy, rule, input)
+	if err != nil {
+		return declareren.Decision{}, err
+	}
+	out := declareren.Decision{Allow: r.Allow, Reasons: r.Reasons}
+	if raw, ok := r.Details["covered"]; ok {
+		if err := json.Unmarshal(raw, &out.Covered); err != nil {
+			return declareren.Decision{}, err
+		}
+	}
+	return out, nil
 }
