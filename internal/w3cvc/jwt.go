@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"time"
 
 	"github.com/sociaaldomein/bewijs/did"
@@ -120,19 +119,14 @@ func checkValidity(claims map[string]any, now time.Time, skew time.Duration) err
 	return nil
 }
 
-// numericDate reads an RFC 7519 NumericDate claim; ok is false when it is absent.
+// numericDate reads an RFC 7519 NumericDate claim (jose.NumericDate) with this package's
+// error; ok is false when it is absent.
 func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
-	v, present := claims[name]
-	if !present {
-		return time.Time{}, false, nil
-	}
-	f, isNumber := v.(float64)
-	// Beyond ±2^53 seconds a float64 is not an exact second, and time.Unix overflows.
-	if !isNumber || math.IsNaN(f) || math.Abs(f) > 1<<53 {
+	t, ok, err = jose.NumericDate(claims, name)
+	if err != nil {
 		return time.Time{}, false, malformed(nil, "%s is not a NumericDate", name)
 	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
+	return t, ok, nil
 }
 
 // stringClaim reads a required, non-empty string claim.
