@@ -91,7 +91,7 @@ func (s *Service) CreateRequest(ctx context.Context, actor tenant.Principal, slu
 	if err := s.fillDefaults(ctx, slug, &in); err != nil {
 		return Created{}, err
 	}
-	decision, err := s.decideRequest(ctx, actor, t, in, query)
+	decision, err := s.decideRequest(ctx, actor.Actor(), t, in, query)
 	if err != nil {
 		return Created{}, err
 	}
@@ -180,7 +180,7 @@ func (s *Service) fillDefaults(ctx context.Context, slug string, in *NewRequest)
 }
 
 // decideRequest asks the requests policy and audits its decision.
-func (s *Service) decideRequest(ctx context.Context, actor tenant.Principal, t tenant.Tenant, in NewRequest, query oid4vp.Query) (Decision, error) {
+func (s *Service) decideRequest(ctx context.Context, actor string, t tenant.Tenant, in NewRequest, query oid4vp.Query) (Decision, error) {
 	var q any
 	if err := json.Unmarshal(in.Query, &q); err != nil {
 		return Decision{}, invalidField("dcql_query", "not JSON")
@@ -194,7 +194,7 @@ func (s *Service) decideRequest(ctx context.Context, actor tenant.Principal, t t
 	if err != nil {
 		return Decision{}, fmt.Errorf("verifier: requests policy: %w", err)
 	}
-	e := audit.Event{Action: "presentation.request", Actor: actor.Actor(), TenantID: t.ID, Subject: in.Purpose,
+	e := audit.Event{Action: "presentation.request", Actor: actor, TenantID: t.ID, Subject: in.Purpose,
 		Outcome: audit.Success, Details: map[string]string{"policy_revision": d.Revision, "reasons": strings.Join(d.Reasons, "; "),
 			"credential_queries": fmt.Sprint(len(query.Credentials))}}
 	if !d.Allow {

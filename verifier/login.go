@@ -39,7 +39,7 @@ func (s *Service) CreateLoginRequest(ctx context.Context, slug, returnTo string)
 	if err := s.fillDefaults(ctx, slug, &in); err != nil {
 		return View{}, err
 	}
-	d, err := s.decideRequest(ctx, tenant.Principal{Slug: slug, TenantID: t.ID}, t, in, query)
+	d, err := s.decideRequest(ctx, "citizen", t, in, query)
 	if err != nil {
 		return View{}, err
 	}
