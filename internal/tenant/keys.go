@@ -50,6 +50,7 @@ func (s *Service) RotateKey(ctx context.Context, actor Principal, slug string) (
 	if err := s.store.AddKey(ctx, k); err != nil {
 		return KeyInfo{}, err
 	}
+	s.cache.signers.drop(slug)
 	if err := s.record(ctx, actor, "tenant.key.rotate", t.ID, k.KID, nil); err != nil {
 		return KeyInfo{}, err
 	}
@@ -92,12 +93,27 @@ func (s *Service) RemoveKey(ctx context.Context, actor Principal, slug, kid stri
 	if err := s.store.RemoveKey(ctx, t.ID, kid, s.now().UTC()); err != nil {
 		return err
 	}
+	s.cache.signers.drop(slug)
 	return s.record(ctx, actor, "tenant.key.remove", t.ID, kid, nil)
 }
 
 // Signer returns the active signing key of an organisation, with its DID URL as key id.
 func (s *Service) Signer(ctx context.Context, slug string) (jose.Signer, error) {
-	t, err := s.store.BySlug(ctx, slug)
+	now := s.now()
+	if signer, ok := s.cache.signers.get(slug, now); ok {
+		return signer, nil
+	}
+	signer, err := s.openSigner(ctx, slug)
+	if err != nil {
+		return jose.Signer{}, err
+	}
+	s.cache.signers.put(slug, signer, now)
+	return signer, nil
+}
+
+// openSigner opens the active key of an organisation.
+func (s *Service) openSigner(ctx context.Context, slug string) (jose.Signer, error) {
+	t, err := s.Lookup(ctx, slug)
 	if err != nil {
 		return jose.Signer{}, err
 	}

@@ -29,6 +29,7 @@ type Service struct {
 	audit Auditor
 	base  *url.URL
 	now   func() time.Time
+	cache caches
 }
 
 // Options configure a Service.
@@ -47,7 +48,7 @@ func NewService(o Options) *Service {
 	}
 	base := *o.PublicURL
 	base.Path = strings.TrimSuffix(base.Path, "/")
-	return &Service{store: o.Store, keys: o.Keys, audit: o.Audit, base: &base, now: o.Now}
+	return &Service{store: o.Store, keys: o.Keys, audit: o.Audit, base: &base, now: o.Now, cache: newCaches()}
 }
 
 // View is an organisation as the API and the CLI show it.
@@ -184,7 +185,16 @@ func (s *Service) DIDDocument(ctx context.Context, slug string) (did.Document, e
 // Lookup returns an organisation by slug without an authorization check, for the public
 // protocol endpoints (issuer metadata, token, credential) that name the tenant in their URL.
 func (s *Service) Lookup(ctx context.Context, slug string) (Tenant, error) {
-	return s.store.BySlug(ctx, slug)
+	now := s.now()
+	if t, ok := s.cache.tenants.get(slug, now); ok {
+		return t, nil
+	}
+	t, err := s.store.BySlug(ctx, slug)
+	if err != nil {
+		return Tenant{}, err
+	}
+	s.cache.tenants.put(slug, t, now)
+	return t, nil
 }
 
 // IssuerURL is the organisation's OpenID4VCI Credential Issuer Identifier (and OAuth issuer).
