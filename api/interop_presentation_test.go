@@ -146,4 +146,3 @@ func startNodeVerifier(t *testing.T, cfg []byte) (<-chan []byte, func() error) {
 	})
 	return lines, cmd.Wait
 }
-

@@ -11,8 +11,8 @@ import (
 
 	"github.com/sociaaldomein/bewijs/internal/dpop"
 	"github.com/sociaaldomein/bewijs/issuer"
-	"github.com/sociaaldomein/bewijs/verifier/declareren"
 	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
+	"github.com/sociaaldomein/bewijs/verifier/declareren"
 )
 
 // OpenID4VCI endpoints of a gemeente's credential issuer, identifier <public-url>/o/<slug>.
