@@ -26,7 +26,7 @@ import (
 )
 
 // Version is the admin API version, sent in the API-Version header of every response.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // Config is the HTTP server's configuration.
 type Config struct {

@@ -35,9 +35,17 @@ type submitFlags struct {
 }
 
 // read checks the flags and reads the line and the DPoP key.
-func (f submitFlags) read() (declareren.Line, crypto.Signer, error) {
+func (f *submitFlags) read() (declareren.Line, crypto.Signer, error) {
 	if f.Aanbieder == "" || f.Token == "" || f.KeyFile == "" || f.File == "" {
 		return declareren.Line{}, nil, errors.New("--tenant, --token, --dpop-key and --file are required")
+	}
+	// --token @FILE reads the token from a file, so that it does not show in the process list.
+	if name, ok := strings.CutPrefix(f.Token, "@"); ok {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return declareren.Line{}, nil, fmt.Errorf("--token %s: %w", f.Token, err)
+		}
+		f.Token = strings.TrimSpace(string(b))
 	}
 	raw, err := os.ReadFile(f.File)
 	if err != nil {
@@ -87,7 +95,7 @@ The gemeente's declareren policy accepts or rejects the line, with its reasons.`
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.Aanbieder, "tenant", "", "slug of the declaring aanbieder (the token's subject)")
-	fl.StringVar(&f.Token, "token", "", "the declareren access token from `bewijs org-wallet token`")
+	fl.StringVar(&f.Token, "token", "", "the declareren access token from `bewijs org-wallet token`, or @FILE to read it from a file (keeps it out of the process list)")
 	fl.StringVar(&f.KeyFile, "dpop-key", "", "file with the token's DPoP key (private JWK) from `bewijs org-wallet token --dpop-key-out`")
 	fl.StringVar(&f.File, "file", "", "the declaratie line (JSON)")
 	fl.BoolVar(&f.JSON, "json", false, "print the server's answer as JSON")

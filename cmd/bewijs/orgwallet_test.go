@@ -107,7 +107,11 @@ func TestCLIDeclareren(t *testing.T) {
 	if info, err := os.Stat(keyOut); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("DPoP key file: %v %v", info, err)
 	}
-	r = cli(t, admin, "declaratie", "submit", "--tenant", "thuiszorg-de-linde", "--token", token, "--dpop-key", keyOut, "--file", weekLineFile(t, 60, nil), "--json")
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = cli(t, admin, "declaratie", "submit", "--tenant", "thuiszorg-de-linde", "--token", "@"+tokenFile, "--dpop-key", keyOut, "--file", weekLineFile(t, 60, nil), "--json")
 	var out struct {
 		Accepted bool     `json:"accepted"`
 		Reasons  []string `json:"reasons"`
