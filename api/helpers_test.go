@@ -37,6 +37,7 @@ import (
 	declarerenstore "github.com/sociaaldomein/bewijs/verifier/declareren/store"
 	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
+	"github.com/sociaaldomein/bewijs/wallet"
 )
 
 // testServer is the real HTTP server on a loopback port, its public URL equal to its address.
@@ -103,11 +104,11 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
 	orgcreds, err := orgcred.New(orgcred.Options{Store: orgcredstore.New(db.Gorm), Tenants: env.Service, Audit: env.AuditLog,
-		PseudonymKey: env.Master.Derive("orgcred/pseudonym")})
+		PseudonymKey: env.Master.Derive("orgcred/pseudonym"), Resolver: dids, InsecureLocalhost: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	iss := newIssuer(t, db, env, cfg.PublicURL, certs, orgcreds)
+	iss := newIssuer(t, db, env, cfg.PublicURL, certs, orgcreds, dids)
 	engine, vs := newVerifier(t, db, env, dids, certs, policyDir, orgcreds.RolesOf)
 	decl, err := declareren.New(declareren.Options{Tenants: env.Service, Resolver: dids,
 		Status: verifier.NewMediaTypeFetcher("application/vc+jwt", 0, true), Policy: regopolicy.Declareren{Engine: engine},
@@ -120,7 +121,8 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 		t.Cleanup(cancel)
 		go engine.Run(ctx)
 	}
-	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, OrgCreds: orgcreds, Declareren: decl, Resolver: dids, Health: db, Registry: prometheus.NewRegistry()})
+	srv, err := api.New(cfg, api.Deps{Tenants: env.Service, Issuer: iss, Verifier: vs, OrgCreds: orgcreds, Declareren: decl, Resolver: dids, Health: db, Registry: prometheus.NewRegistry(),
+		OfferClient: &wallet.Client{Resolver: dids, RequireHTTPS: true, InsecureLocalhost: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +164,14 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 }
 
 // newIssuer wires the OpenID4VCI issuer on the test database.
-func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL, certs issuer.Certificates, zorg issuer.Zorgtoewijzingen) *issuer.Issuer {
+func newIssuer(t testing.TB, db *migrations.DB, env tenanttest.Env, publicURL *url.URL, certs issuer.Certificates, zorg issuer.Zorgtoewijzingen, dids did.Resolver) *issuer.Issuer {
 	t.Helper()
 	lists := slstore.New(db.Gorm, slstore.DefaultConfig())
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = publicURL
 	iss, err := issuer.New(issuer.Options{Config: cfg, Store: issuerstore.New(db.Gorm, lists), Lists: lists,
 		Tenants: env.Service, Certs: certs, Sealer: env.Master, Audit: env.AuditLog, NonceSecret: env.Master.Derive("oid4vci/nonce"),
-		Zorgtoewijzingen: zorg})
+		Zorgtoewijzingen: zorg, Resolver: dids})
 	if err != nil {
 		t.Fatal(err)
 	}

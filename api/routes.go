@@ -26,6 +26,7 @@ var PublicRoutes = map[string]string{
 	"POST /o/:slug/nonce":                                 "OpenID4VCI 1.0 §7 nonce endpoint",
 	"POST /o/:slug/credential":                            "OpenID4VCI 1.0 §8 credential endpoint",
 	"POST /o/:slug/notification":                          "OpenID4VCI 1.0 §11 notification endpoint",
+	"GET /o/:slug/credential-offer-endpoint":              "OpenID4VCI 1.0 §4 credential offer endpoint of an organisation wallet",
 	"GET /o/:slug/status/:list":                           "Token Status List (statuslist+jwt)",
 	"GET /vct/:vct":                                       "SD-JWT VC type metadata",
 
@@ -55,6 +56,7 @@ var protocolRoutes = map[string]bool{
 	"/o/:slug/oid4vp/requests/:id":                    true,
 	"/o/:slug/oid4vp/responses/:id":                   true,
 	"/o/:slug/token-nonce":                            true,
+	"/o/:slug/credential-offer-endpoint":              true,
 }
 
 func (s *Server) routes() {
@@ -72,6 +74,7 @@ func (s *Server) routes() {
 	if s.deps.OrgCreds != nil {
 		root.GET("/o/:slug/bitstring-status/:list", s.bitstringStatus)
 	}
+	s.orgWalletRoutes(root)
 	if s.deps.Declareren != nil {
 		root.POST("/o/:slug/token-nonce", s.declarerenNonce)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/sociaaldomein/bewijs/issuer/orgcred"
 	"github.com/sociaaldomein/bewijs/verifier"
 	"github.com/sociaaldomein/bewijs/verifier/declareren"
+	"github.com/sociaaldomein/bewijs/wallet"
 )
 
 // Version is the admin API version, sent in the API-Version header of every response.
@@ -85,8 +86,11 @@ type Deps struct {
 	Declareren *declareren.Service
 	// Resolver resolves DIDs of other parties (did:web, did:key, did:jwk).
 	Resolver did.Resolver
-	Health   Health
-	Log      *slog.Logger
+	// OfferClient redeems the credential offers delivered to organisation wallets (nil: no
+	// credential offer endpoint).
+	OfferClient *wallet.Client
+	Health      Health
+	Log         *slog.Logger
 	// Registry receives the HTTP metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
 }

@@ -27,6 +27,11 @@ const (
 	TypeMultikey       = "Multikey"
 )
 
+// ServiceTypeCredentialOffer is the service type of a holder's OpenID4VCI credential offer
+// endpoint (OpenID4VCI 1.0 §4): an issuer delivers an offer by a GET of the serviceEndpoint
+// with a credential_offer or credential_offer_uri query parameter.
+const ServiceTypeCredentialOffer = "OID4VCICredentialOfferEndpoint"
+
 // Relationship is a DID Core verification relationship (§5.3).
 type Relationship string
 
@@ -70,6 +75,24 @@ type Service struct {
 	ID              string          `json:"id"`
 	Type            StringSet       `json:"type"`
 	ServiceEndpoint json.RawMessage `json:"serviceEndpoint"`
+}
+
+// NewService is a service whose serviceEndpoint is one URL string (DID Core §5.4).
+func NewService(id, typ, endpoint string) Service {
+	b, _ := json.Marshal(endpoint) // a string always marshals
+	return Service{ID: id, Type: StringSet{typ}, ServiceEndpoint: b}
+}
+
+// ServiceEndpoint returns the URL string endpoint of the first service of type typ; false
+// when there is none, or its endpoint is a map or a set.
+func (d Document) ServiceEndpoint(typ string) (string, bool) {
+	for _, s := range d.Service {
+		var endpoint string
+		if slices.Contains(s.Type, typ) && json.Unmarshal(s.ServiceEndpoint, &endpoint) == nil && endpoint != "" {
+			return endpoint, true
+		}
+	}
+	return "", false
 }
 
 // References returns the DID URLs listed under rel, or nil for relationships this type

@@ -244,6 +244,10 @@ func (i *Issuer) issueZorgtoewijzingen(ctx context.Context, slug string, b Besch
 		until[k] = c.ExpiresAt
 	}
 	issued, err := i.zorg.IssueForBeschikking(ctx, slug, b.ID, b.Beschikkingnummer, doc, until)
+	if err == nil && len(issued) == 0 && doc.Aanbieder.DID != "" && i.orgDIDs != nil {
+		// The aanbieder is not an organisation here: offer its zorgtoewijzingen to its DID.
+		err = i.offerToAanbieder(ctx, slug, b, doc, creds)
+	}
 	if err != nil {
 		i.record(ctx, audit.Event{Action: "zorgtoewijzing.issue", Outcome: audit.Failure, Actor: "gemeente", TenantID: b.TenantID,
 			Subject: b.ID, Reason: err.Error()})

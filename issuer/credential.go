@@ -48,6 +48,13 @@ func (i *Issuer) Credential(ctx context.Context, slug string, req CredentialRequ
 	if err != nil {
 		return CredentialResult{}, i.fail(ctx, t, err)
 	}
+	if cred.ConfigurationID == ConfigZorgtoewijzing && i.zorg != nil {
+		resp, err := i.issueZorgtoewijzing(ctx, t, slug, cred, req.Body)
+		if err != nil {
+			return CredentialResult{}, i.fail(ctx, t, err)
+		}
+		return CredentialResult{Response: resp}, nil
+	}
 	proofs, err := i.proofs(ctx, t, req.Body)
 	if err != nil {
 		return CredentialResult{}, i.fail(ctx, t, err)
@@ -181,6 +188,12 @@ func configurationForVCT(vct string) string {
 // proofs verifies the key proofs (§8.2: proofs.jwt, or the drafts' singular proof) and uses
 // up their c_nonces.
 func (i *Issuer) proofs(ctx context.Context, t tenant.Tenant, body oid4vci.CredentialRequest) ([]holderProof, error) {
+	return i.proofsFor(ctx, t, body, false)
+}
+
+// proofsFor is proofs; orgKeys also accepts a did:web kid (an organisation's DID key, for the
+// zorgtoewijzing of an aanbieder), resolved over the network.
+func (i *Issuer) proofsFor(ctx context.Context, t tenant.Tenant, body oid4vci.CredentialRequest, orgKeys bool) ([]holderProof, error) {
 	var jwts []string
 	switch {
 	case body.Proofs != nil && body.Proof != nil:
@@ -200,7 +213,7 @@ func (i *Issuer) proofs(ctx context.Context, t tenant.Tenant, body oid4vci.Crede
 	out := make([]holderProof, 0, len(jwts))
 	nonces := map[string]bool{}
 	for _, jwt := range jwts {
-		p, err := i.verifyProof(ctx, jwt, issuerURL)
+		p, err := i.verifyProof(ctx, jwt, issuerURL, orgKeys)
 		if err != nil {
 			return nil, err
 		}

@@ -107,6 +107,8 @@ type Issuer struct {
 	nonceSecret []byte
 	// clientRefKey keys the hash of a client's BSN kept with a beschikking.
 	clientRefKey []byte
+	// orgDIDs resolves organisations' DIDs (did:web) for the proofs of aanbieders (nil: none).
+	orgDIDs did.Resolver
 	// zorg issues and revokes the aanbieder's Zorgtoewijzing credentials (nil: none).
 	zorg Zorgtoewijzingen
 	// holderDIDs resolves the did:key and did:jwk kids of key proofs (no network).
@@ -132,6 +134,9 @@ type Options struct {
 	// Zorgtoewijzingen issues a Zorgtoewijzing to the aanbieder a beschikking names and
 	// revokes it with the beschikking (optional; package orgcred).
 	Zorgtoewijzingen Zorgtoewijzingen
+	// Resolver resolves organisations' DIDs (did:web) for the key proofs of aanbieders
+	// receiving a zorgtoewijzing over OpenID4VCI (optional).
+	Resolver did.Resolver
 }
 
 // Zorgtoewijzingen issues the aanbieder's Zorgtoewijzing credentials of a beschikking and
@@ -139,6 +144,13 @@ type Options struct {
 type Zorgtoewijzingen interface {
 	IssueForBeschikking(ctx context.Context, slug, beschikkingID, beschikkingnummer string, doc toewijzing.Document, validUntil []time.Time) ([]orgcred.Issued, error)
 	RevokeBeschikking(ctx context.Context, tenantID, beschikkingID, reason string) error
+	// ClaimsFor are the claims of one product's Zorgtoewijzing for holderDID.
+	ClaimsFor(doc toewijzing.Document, p toewijzing.Product, beschikkingnummer, holderDID string) map[string]any
+	// IssueToHolder signs a Zorgtoewijzing for holderDID (redeemed over OpenID4VCI) and
+	// returns the JWT VC.
+	IssueToHolder(ctx context.Context, slug, beschikkingID string, toewijzingnummer int64, claims map[string]any, holderDID string, validUntil time.Time) (string, error)
+	// DeliverOffer sends a credential offer to the endpoint the holder's DID document names.
+	DeliverOffer(ctx context.Context, holderDID, credentialOfferURI string) error
 }
 
 // New returns an Issuer.
@@ -161,7 +173,7 @@ func New(o Options) (*Issuer, error) {
 	}
 	i := &Issuer{cfg: o.Config, store: o.Store, lists: o.Lists, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer,
 		audit: o.Audit, metrics: o.Metrics, now: o.Now, holderDIDs: holderDIDs, auth: o.Authenticator, nonceSecret: o.NonceSecret,
-		zorg: o.Zorgtoewijzingen}
+		zorg: o.Zorgtoewijzingen, orgDIDs: o.Resolver}
 	ref := hmac.New(sha256.New, o.NonceSecret)
 	ref.Write([]byte("bewijs issuer client-ref key"))
 	i.clientRefKey = ref.Sum(nil)

@@ -64,6 +64,7 @@ func (i *Issuer) ChangeStatus(ctx context.Context, actor tenant.Principal, slug,
 		if err := i.zorg.RevokeBeschikking(ctx, tenantID, id, reason); err != nil {
 			return View{}, err
 		}
+		i.revokeAanbiederOffer(ctx, tenantID, id, reason)
 	}
 	b, creds, err := i.store.Beschikking(ctx, tenantID, id)
 	if err != nil {

@@ -40,6 +40,9 @@ func (i *Issuer) IssuerMetadata(ctx context.Context, slug string) (oid4vci.Issue
 		ConfigWmo:      configuration("Wmo2015", "Wmo-beschikking", "Wmo decision (social support)"),
 		ConfigJeugdwet: configuration("Jeugdwet", "Jeugdwet-beschikking", "Youth Act decision"),
 	}
+	if i.zorg != nil {
+		configs[ConfigZorgtoewijzing] = zorgtoewijzingConfiguration()
+	}
 	if t.Kind == tenant.TrustAnchor {
 		configs = map[string]oid4vci.CredentialConfiguration{ConfigPID: pidConfiguration()}
 	}

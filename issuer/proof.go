@@ -20,6 +20,8 @@ type holderProof struct {
 	Key   crypto.PublicKey
 	JKT   string
 	Nonce string
+	// DID is the DID of the proof's kid, when the key was named by a DID URL.
+	DID string
 }
 
 // proofClaims are the JWT proof claims (OpenID4VCI 1.0 Appendix F.1).
@@ -31,7 +33,7 @@ type proofClaims struct {
 }
 
 // verifyProof checks one JWT proof of possession (OpenID4VCI 1.0 §8.2.1.1, Appendix F.1).
-func (i *Issuer) verifyProof(ctx context.Context, jwt, issuerURL string) (holderProof, error) {
+func (i *Issuer) verifyProof(ctx context.Context, jwt, issuerURL string, orgKeys bool) (holderProof, error) {
 	hdr, err := jose.ParseHeader(jwt)
 	if err != nil {
 		return holderProof{}, invalidProof("proof is not a JWS", err)
@@ -40,7 +42,7 @@ func (i *Issuer) verifyProof(ctx context.Context, jwt, issuerURL string) (holder
 	if hdr.Typ != oid4vci.ProofJWTType {
 		return holderProof{}, invalidProof("proof typ must be openid4vci-proof+jwt", nil)
 	}
-	key, err := i.proofKey(ctx, hdr)
+	key, err := i.proofKey(ctx, hdr, orgKeys)
 	if err != nil {
 		return holderProof{}, err
 	}
@@ -61,12 +63,16 @@ func (i *Issuer) verifyProof(ctx context.Context, jwt, issuerURL string) (holder
 	if err != nil {
 		return holderProof{}, invalidProof("proof key", err)
 	}
-	return holderProof{Key: key, JKT: jkt, Nonce: c.Nonce}, nil
+	p := holderProof{Key: key, JKT: jkt, Nonce: c.Nonce}
+	if hdr.Kid != "" {
+		p.DID, _, _ = did.ParseDIDURL(hdr.Kid)
+	}
+	return p, nil
 }
 
 // proofKey finds the key a proof names: jwk (public only) or a did:key / did:jwk kid. Exactly
 // one of kid, jwk and x5c (F.1); x5c and trust chains are not supported here.
-func (i *Issuer) proofKey(ctx context.Context, hdr jose.Header) (crypto.PublicKey, error) {
+func (i *Issuer) proofKey(ctx context.Context, hdr jose.Header, orgKeys bool) (crypto.PublicKey, error) {
 	rawJWK, hasJWK := hdr.Raw["jwk"]
 	_, hasX5c := hdr.Raw["x5c"]
 	switch {
@@ -87,10 +93,14 @@ func (i *Issuer) proofKey(ctx context.Context, hdr jose.Header) (crypto.PublicKe
 		if err != nil {
 			return nil, invalidProof("proof kid must be a DID URL (did:key or did:jwk)", err)
 		}
-		if m := did.Method(id); m != "key" && m != "jwk" {
+		resolver := i.holderDIDs
+		switch m := did.Method(id); {
+		case m == "web" && orgKeys && i.orgDIDs != nil:
+			resolver = i.orgDIDs
+		case m != "key" && m != "jwk":
 			return nil, invalidProof("proof kid must use did:key or did:jwk", nil)
 		}
-		doc, err := i.holderDIDs.Resolve(ctx, id)
+		doc, err := resolver.Resolve(ctx, id)
 		if err != nil {
 			return nil, invalidProof("proof kid does not resolve", err)
 		}

@@ -138,6 +138,9 @@ type Store interface {
 	// CreateBeschikking stores a beschikking with its credentials, offer and code, all or nothing.
 	CreateBeschikking(ctx context.Context, b Beschikking, creds []Credential, offer Offer, codes []Code) error
 	Beschikking(ctx context.Context, tenantID, id string) (Beschikking, []Credential, error)
+	// MarkCredentialIssued erases a credential's sealed claims and moves its beschikking to
+	// issued; ErrConflict when it was issued before.
+	MarkCredentialIssued(ctx context.Context, credentialID string, at time.Time) error
 	// OfferedForClient lists the ids of a tenant's offered beschikkingen of one client.
 	OfferedForClient(ctx context.Context, tenantID, clientRef string) ([]string, error)
 	// SetState moves a beschikking to a new state if it is in one of from (otherwise

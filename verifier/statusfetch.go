@@ -2,17 +2,14 @@ package verifier
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
-	"syscall"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/internal/safehttp"
 	"github.com/sociaaldomein/bewijs/internal/statuslist"
 )
 
@@ -24,7 +21,7 @@ const (
 
 // ErrRefusedAddress is the cause when a status list URI resolves to an address that is not
 // globally reachable (the default client of NewHTTPStatusFetcher refuses those).
-var ErrRefusedAddress = errors.New("status list host is not a public address")
+var ErrRefusedAddress = safehttp.ErrRefusedAddress
 
 // httpStatusFetcher gets Status List Tokens over HTTPS (Token Status List draft -20 §8.1).
 type httpStatusFetcher struct {
@@ -94,48 +91,15 @@ func (f *httpStatusFetcher) get(ctx context.Context, u *url.URL) ([]byte, error)
 	return body, nil
 }
 
-// publicOnlyClient is an HTTP client whose dialer refuses every address that is not
-// globally reachable unicast (loopback, private, link-local, CGNAT, unspecified, ...).
-// The check runs on the resolved address of every connection, redirects included, and a
-// redirect must stay on https.
-func publicOnlyClient(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: timeout, Control: refuseNonPublic}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.Proxy = nil // a proxy would be dialed instead of the checked address
-	transport.DialContext = dialer.DialContext
-	return &http.Client{Timeout: timeout, Transport: transport, CheckRedirect: httpsRedirects}
-}
+// publicOnlyClient, httpsRedirects and refuseNonPublic are safehttp's (see there).
+func publicOnlyClient(timeout time.Duration) *http.Client { return safehttp.Client(timeout) }
 
-// httpsRedirects follows at most maxRedirects redirects, to https URLs only.
-func httpsRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
-	}
-	if req.URL.Scheme != "https" {
-		return errors.New("redirect to a URL that is not https")
-	}
-	return nil
-}
-
-const maxRedirects = 3
-
-func refuseNonPublic(_, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return ErrRefusedAddress
-	}
-	if !publicAddr(ap.Addr().Unmap()) {
-		return ErrRefusedAddress
-	}
-	return nil
-}
-
-// cgnat is the shared address space of RFC 6598, not globally reachable.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-func publicAddr(ip netip.Addr) bool {
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !cgnat.Contains(ip)
-}
+var (
+	httpsRedirects  = safehttp.HTTPSRedirects
+	refuseNonPublic = safehttp.RefuseNonPublic
+	// maxRedirects is how many redirects the public client follows.
+	maxRedirects = 3
+)
 
 // localhostStatusFetcher also fetches status lists over http from localhost and 127.0.0.1.
 type localhostStatusFetcher struct {

@@ -23,6 +23,11 @@ type Client struct {
 	Now      func() time.Time
 	// MaxBody caps every response read (default 1 MiB).
 	MaxBody int64
+	// RequireHTTPS refuses every request to a URL that is not https (offer, metadata, token,
+	// nonce and credential endpoints); InsecureLocalhost then still allows http on localhost
+	// and loopback, for pilots and tests. A server that redeems offers anyone may send sets it.
+	RequireHTTPS      bool
+	InsecureLocalhost bool
 }
 
 func (c *Client) now() time.Time {
@@ -53,6 +58,11 @@ func (e *ProtocolError) Error() string {
 
 // do sends a request and decodes a JSON answer into out (nil: ignore the body).
 func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
+	if c.RequireHTTPS {
+		if err := checkHTTPS(req.URL.String(), c.InsecureLocalhost); err != nil {
+			return nil, err
+		}
+	}
 	res, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, err

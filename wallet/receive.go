@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/dpop"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/issuer/oid4vci"
@@ -24,6 +25,32 @@ type ReceiveOptions struct {
 	TxCode string // the transaction code, when the offer asks for one
 	NoDPoP bool   // do not bind the access token with DPoP (for testing Bearer issuers)
 	Batch  int    // credentials (holder keys) per credential request; default 1
+	// Holder, when set, is the holder's own key: every proof is signed with it and names it
+	// with a kid header (Holder.KeyID, a DID URL, OpenID4VCI 1.0 Appendix F.1) instead of a
+	// jwk; one credential per request (Batch is ignored) and no new holder keys.
+	Holder *jose.Signer
+	// Accept, when set, checks each received credential (the string of the credential
+	// response) instead of Verify, which knows only SD-JWT VCs. It is required with Holder.
+	Accept func(ctx context.Context, raw string) (Credential, error)
+}
+
+// check refuses options that cannot work together.
+func (o ReceiveOptions) check() error {
+	if o.Holder == nil {
+		return nil
+	}
+	if o.Accept == nil {
+		return errors.New("receive: a holder key needs an Accept function for what it receives")
+	}
+	if o.Holder.Key == nil {
+		return errors.New("receive: the holder key is missing")
+	}
+	// Appendix F.1: kid "MUST NOT be present if jwk or x5c is present"; with a DID URL it
+	// "MUST be an absolute DID URL" that resolves to the key.
+	if _, fragment, err := did.ParseDIDURL(o.Holder.KeyID); err != nil || fragment == "" {
+		return fmt.Errorf("receive: holder key id %q is not a DID URL with a fragment", o.Holder.KeyID)
+	}
+	return nil
 }
 
 // session is one issuance: metadata, the access token and its DPoP key.
@@ -35,11 +62,16 @@ type session struct {
 	dpopKey crypto.Signer
 	nonce   string // the latest DPoP nonce
 	token   oid4vci.TokenResponse
+	opts    ReceiveOptions
 }
 
 // Receive redeems a credential offer with the pre-authorized code and returns the verified
-// credentials with their new holder keys. It does not store them; see Wallet.Receive.
+// credentials with their new holder keys (none with opts.Holder). It does not store them;
+// see Wallet.Receive.
 func (c *Client) Receive(ctx context.Context, offerLink string, opts ReceiveOptions) ([]Credential, []Key, error) {
+	if err := opts.check(); err != nil {
+		return nil, nil, err
+	}
 	offer, err := c.ResolveOffer(ctx, offerLink)
 	if err != nil {
 		return nil, nil, err
@@ -47,7 +79,7 @@ func (c *Client) Receive(ctx context.Context, offerLink string, opts ReceiveOpti
 	if offer.Grants == nil || offer.Grants.PreAuthorizedCode == nil {
 		return nil, nil, errors.New("the offer has no pre-authorized code grant")
 	}
-	s := &session{c: c, issuer: offer.CredentialIssuer}
+	s := &session{c: c, issuer: offer.CredentialIssuer, opts: opts}
 	if s.md, s.as, err = c.Metadata(ctx, offer.CredentialIssuer); err != nil {
 		return nil, nil, err
 	}
@@ -146,39 +178,33 @@ func (s *session) fetchAll(ctx context.Context, offer oid4vci.CredentialOffer, b
 	return creds, keys, nil
 }
 
-// fetch gets a c_nonce, makes one proof per new holder key and requests the credential(s).
+// fetch gets a c_nonce, makes one proof per credential and requests the credential(s).
 func (s *session) fetch(ctx context.Context, r oid4vci.CredentialRequest, batch int) ([]Credential, []Key, error) {
-	if b := s.md.BatchCredentialIssuance; b == nil || b.BatchSize < batch {
+	if b := s.md.BatchCredentialIssuance; b == nil || b.BatchSize < batch || s.opts.Holder != nil {
 		batch = 1
 	}
 	cNonce, err := s.cNonce(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	keys := make([]Key, 0, batch)
-	r.Proofs = &oid4vci.Proofs{}
-	for range batch {
-		k, proof, err := s.newProof(cNonce)
-		if err != nil {
-			return nil, nil, err
-		}
-		keys = append(keys, k)
-		r.Proofs.JWT = append(r.Proofs.JWT, proof)
+	keys, err := s.addProofs(&r, cNonce, batch)
+	if err != nil {
+		return nil, nil, err
 	}
 	var resp oid4vci.CredentialResponse
 	if err := s.withNonceRetry(func() error { return s.post(ctx, s.md.CredentialEndpoint, r, &resp) }); err != nil {
 		return nil, nil, fmt.Errorf("credential request: %w", err)
 	}
-	if len(resp.Credentials) != len(keys) {
-		return nil, nil, fmt.Errorf("asked for %d credentials, got %d", len(keys), len(resp.Credentials))
+	if len(resp.Credentials) != len(r.Proofs.JWT) {
+		return nil, nil, fmt.Errorf("asked for %d credentials, got %d", len(r.Proofs.JWT), len(resp.Credentials))
 	}
-	out := make([]Credential, 0, len(keys))
+	out := make([]Credential, 0, len(resp.Credentials))
 	for k, ic := range resp.Credentials {
-		cred, err := s.c.Verify(ctx, ic.Credential, keys[k].Private.Public())
+		cred, err := s.accept(ctx, ic.Credential, keys, k)
 		if err != nil {
 			return nil, nil, fmt.Errorf("received credential does not verify: %w", err)
 		}
-		cred.CredentialIssuer, cred.HolderKeyID, cred.NotificationID = s.issuer, keys[k].ID, resp.NotificationID
+		cred.CredentialIssuer, cred.NotificationID = s.issuer, resp.NotificationID
 		cred.ConfigurationID, cred.ReceivedAt = r.CredentialConfigurationID, s.c.now().UTC()
 		out = append(out, cred)
 	}
@@ -186,6 +212,45 @@ func (s *session) fetch(ctx context.Context, r oid4vci.CredentialRequest, batch 
 		s.notify(ctx, resp.NotificationID)
 	}
 	return out, keys, nil
+}
+
+// addProofs puts batch proofs into r, each with a new holder key, or the one proof of
+// opts.Holder (then no keys are returned).
+func (s *session) addProofs(r *oid4vci.CredentialRequest, cNonce string, batch int) ([]Key, error) {
+	r.Proofs = &oid4vci.Proofs{}
+	if s.opts.Holder != nil {
+		proof, err := s.signProof(cNonce, *s.opts.Holder, nil)
+		r.Proofs.JWT = []string{proof}
+		return nil, err
+	}
+	keys := make([]Key, 0, batch)
+	for range batch {
+		k, proof, err := s.newProof(cNonce)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+		r.Proofs.JWT = append(r.Proofs.JWT, proof)
+	}
+	return keys, nil
+}
+
+// accept checks the k-th credential of a response: with opts.Accept when set, else as an
+// SD-JWT VC bound to the k-th new holder key.
+func (s *session) accept(ctx context.Context, raw string, keys []Key, k int) (Credential, error) {
+	if s.opts.Accept == nil {
+		cred, err := s.c.Verify(ctx, raw, keys[k].Private.Public())
+		cred.HolderKeyID = keys[k].ID
+		return cred, err
+	}
+	cred, err := s.opts.Accept(ctx, raw)
+	switch {
+	case s.opts.Holder != nil:
+		cred.HolderKeyID = s.opts.Holder.KeyID
+	case k < len(keys):
+		cred.HolderKeyID = keys[k].ID
+	}
+	return cred, err
 }
 
 func (s *session) cNonce(ctx context.Context) (string, error) {
@@ -217,16 +282,27 @@ func (s *session) newProof(cNonce string) (Key, string, error) {
 	if err != nil {
 		return Key{}, "", err
 	}
+	proof, err := s.signProof(cNonce, jose.Signer{Key: priv}, priv.Public())
+	return Key{ID: kid, Private: priv, PKCS8: der}, proof, err
+}
+
+// signProof signs a JWT proof (Appendix F.1): typ openid4vci-proof+jwt, aud the credential
+// issuer, iat, and nonce the c_nonce. The key is named by jwk when given, else by the
+// signer's kid.
+func (s *session) signProof(cNonce string, signer jose.Signer, jwk crypto.PublicKey) (string, error) {
 	claims := map[string]any{"aud": s.issuer, "iat": s.c.now().Unix()}
 	if cNonce != "" {
 		claims["nonce"] = cNonce
 	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
-		return Key{}, "", err
+		return "", err
 	}
-	proof, err := jose.Sign(payload, jose.Signer{Key: priv}, map[string]any{"typ": oid4vci.ProofJWTType, "jwk": priv.Public()})
-	return Key{ID: kid, Private: priv, PKCS8: der}, proof, err
+	headers := map[string]any{"typ": oid4vci.ProofJWTType}
+	if jwk != nil {
+		headers["jwk"] = jwk
+	}
+	return jose.Sign(payload, signer, headers)
 }
 
 func (s *session) post(ctx context.Context, endpoint string, body, out any) error {
@@ -254,4 +330,17 @@ func (s *session) notify(ctx context.Context, id string) {
 	}
 	n := oid4vci.NotificationRequest{NotificationID: id, Event: oid4vci.EventCredentialAccepted}
 	_ = s.withNonceRetry(func() error { return s.post(ctx, s.md.NotificationEndpoint, n, nil) })
+}
+
+// ReceiveAs redeems an offer as a holder identified by a DID: the proofs are signed with
+// holder (kid holder.KeyID, a DID URL) and each credential received is handed to accept,
+// which checks and keeps it. A credential accept refuses stops the issuance and is not
+// acknowledged to the issuer. It is Receive with ReceiveOptions{Holder, Accept}, for callers
+// that only need the credential strings (an organisation wallet on a server).
+func (c *Client) ReceiveAs(ctx context.Context, offerLink string, holder jose.Signer, accept func(ctx context.Context, raw string) error) error {
+	opts := ReceiveOptions{Holder: &holder, Accept: func(ctx context.Context, raw string) (Credential, error) {
+		return Credential{Raw: raw}, accept(ctx, raw)
+	}}
+	_, _, err := c.Receive(ctx, offerLink, opts)
+	return err
 }

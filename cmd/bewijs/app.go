@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sociaaldomein/bewijs/api"
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/did/resolver"
 	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/audit"
@@ -22,6 +23,7 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/keys"
 	"github.com/sociaaldomein/bewijs/internal/pki"
 	pkistore "github.com/sociaaldomein/bewijs/internal/pki/store"
+	"github.com/sociaaldomein/bewijs/internal/safehttp"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	tenantstore "github.com/sociaaldomein/bewijs/internal/tenant/store"
 	"github.com/sociaaldomein/bewijs/issuer"
@@ -34,6 +36,7 @@ import (
 	"github.com/sociaaldomein/bewijs/verifier"
 	"github.com/sociaaldomein/bewijs/verifier/declareren"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
+	"github.com/sociaaldomein/bewijs/wallet"
 )
 
 // app is the object graph shared by serve and the admin commands.
@@ -58,6 +61,8 @@ type app struct {
 	metrics       *prometheus.Registry
 	publicURL     *url.URL
 	log           *slog.Logger
+	// offerClient redeems credential offers delivered to organisation wallets.
+	offerClient *wallet.Client
 }
 
 // openOptions say how a command wants the database.
@@ -97,7 +102,7 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 		return nil, err
 	}
 	a := &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log,
-		metrics: prometheus.NewRegistry()}
+		metrics: prometheus.NewRegistry(), offerClient: newOfferClient(s, dids)}
 	if err := a.wireIssuer(master); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -121,13 +126,13 @@ func (a *app) wireIssuer(master *keys.MasterKeys) error {
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = a.publicURL
 	a.orgcreds, err = orgcred.New(orgcred.Options{Store: orgcredstore.New(a.db.Gorm), Tenants: a.tenants, Audit: a.audit,
-		PseudonymKey: master.Derive("orgcred/pseudonym")})
+		PseudonymKey: master.Derive("orgcred/pseudonym"), Resolver: a.resolver})
 	if err != nil {
 		return err
 	}
 	a.issuer, err = issuer.New(issuer.Options{Config: cfg, Store: a.issuance, Lists: lists, Tenants: a.tenants,
 		Certs: a.certs, Sealer: master, Audit: a.audit, Metrics: metrics, NonceSecret: master.Derive("oid4vci/nonce"),
-		Zorgtoewijzingen: a.orgcreds})
+		Zorgtoewijzingen: a.orgcreds, Resolver: a.resolver})
 	return err
 }
 
@@ -141,6 +146,17 @@ func newResolver(s *settings) (*resolver.Multi, error) {
 		return nil, err
 	}
 	return resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
+}
+
+// newOfferClient is the OpenID4VCI client of organisation wallets: anyone may deliver an
+// offer to their credential offer endpoint, so it fetches https URLs on public addresses
+// only (with --insecure-localhost also http on localhost and 127.0.0.1, any address).
+func newOfferClient(s *settings, dids did.Resolver) *wallet.Client {
+	c := &wallet.Client{Resolver: dids, RequireHTTPS: true, InsecureLocalhost: s.InsecureLocalhost}
+	if !s.InsecureLocalhost {
+		c.HTTP = safehttp.Client(15 * time.Second)
+	}
+	return c
 }
 
 func (a *app) Close() error { return a.db.Close() }

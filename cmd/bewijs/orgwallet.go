@@ -30,7 +30,7 @@ func newOrgWalletCmd() *cobra.Command {
 	var s settings
 	cmd := &cobra.Command{Use: "org-wallet", Short: "An organisation's wallet: its organisation credentials, and declareren tokens obtained with them"}
 	registerAdmin(&s, cmd.PersistentFlags())
-	cmd.AddCommand(orgWalletListCmd(&s), orgWalletTokenCmd(&s))
+	cmd.AddCommand(orgWalletListCmd(&s), orgWalletTokenCmd(&s), orgWalletReceiveCmd(&s))
 	return cmd
 }
 

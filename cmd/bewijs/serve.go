@@ -67,7 +67,7 @@ func serve(ctx context.Context, f serveFlags) error {
 	}
 	cfg := api.DefaultConfig()
 	cfg.Addr, cfg.PublicURL, cfg.BodyLimit = f.Addr, a.publicURL, f.BodyLimit
-	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Verifier: a.verifier, OrgCreds: a.orgcreds, Declareren: a.declareren, Resolver: a.resolver, Health: a.db, Log: log, Registry: a.metrics})
+	srv, err := api.New(cfg, api.Deps{Tenants: a.tenants, Issuer: a.issuer, Verifier: a.verifier, OrgCreds: a.orgcreds, Declareren: a.declareren, Resolver: a.resolver, OfferClient: a.offerClient, Health: a.db, Log: log, Registry: a.metrics})
 	if err != nil {
 		return usageError{err}
 	}

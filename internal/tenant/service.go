@@ -161,7 +161,8 @@ func (s *Service) record(ctx context.Context, actor Principal, action, tenantID,
 }
 
 // DIDDocument builds the DID document of an organisation: every key that has not been
-// removed, as a JsonWebKey2020 verification method in assertionMethod and authentication.
+// removed, as a JsonWebKey2020 verification method in assertionMethod and authentication,
+// and for an aanbieder the credential offer endpoint of its organisation wallet.
 func (s *Service) DIDDocument(ctx context.Context, slug string) (did.Document, error) {
 	t, err := s.store.BySlug(ctx, slug)
 	if err != nil {
@@ -179,7 +180,20 @@ func (s *Service) DIDDocument(ctx context.Context, slug string) (did.Document, e
 		}
 		entries = append(entries, did.KeyEntry{Fragment: k.KID, PublicKey: pub})
 	}
-	return did.NewDocument(s.DID(slug), entries)
+	doc, err := did.NewDocument(s.DID(slug), entries)
+	if err != nil || t.Kind != Aanbieder {
+		return doc, err
+	}
+	// An aanbieder holds organisation credentials from gemeenten on other instances: its
+	// organisation wallet's OpenID4VCI credential offer endpoint is a service (DID Core §5.4).
+	doc.Service = append(doc.Service, did.NewService(doc.ID+"#credential-offer", did.ServiceTypeCredentialOffer, s.CredentialOfferEndpoint(slug)))
+	return doc, nil
+}
+
+// CredentialOfferEndpoint is the OpenID4VCI credential offer endpoint of an organisation's
+// wallet, listed in an aanbieder's DID document.
+func (s *Service) CredentialOfferEndpoint(slug string) string {
+	return s.IssuerURL(slug) + "/credential-offer-endpoint"
 }
 
 // Lookup returns an organisation by slug without an authorization check, for the public

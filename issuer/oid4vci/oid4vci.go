@@ -20,6 +20,7 @@ const (
 // Formats and proof types.
 const (
 	FormatSDJWTVC    = "dc+sd-jwt"
+	FormatJWTVCJSON  = "jwt_vc_json" // W3C VC as JWT (OpenID4VCI 1.0 Appendix A.1.1)
 	ProofTypeJWT     = "jwt"
 	ProofJWTType     = "openid4vci-proof+jwt"
 	AuthzDetailsType = "openid_credential"
@@ -96,6 +97,13 @@ type CredentialConfiguration struct {
 	CredentialSigningAlgValuesSupported  []string             `json:"credential_signing_alg_values_supported,omitempty"`
 	ProofTypesSupported                  map[string]ProofType `json:"proof_types_supported,omitempty"`
 	CredentialMetadata                   *CredentialMetadata  `json:"credential_metadata,omitempty"`
+	// CredentialDefinition is the jwt_vc_json type (Appendix A.1.1.2).
+	CredentialDefinition *CredentialDefinition `json:"credential_definition,omitempty"`
+}
+
+// CredentialDefinition describes a W3C VC configuration: its types.
+type CredentialDefinition struct {
+	Type []string `json:"type"`
 }
 
 // ProofType lists the algorithms a proof type accepts.

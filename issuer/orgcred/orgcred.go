@@ -11,6 +11,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/did"
 	"github.com/sociaaldomein/bewijs/internal/audit"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
@@ -74,6 +75,9 @@ type Store interface {
 	Wallet(ctx context.Context, holderTenantID string) ([]WalletEntry, error)
 	// RolesOf lists the OrganisatieRol credentials issued here about a subject DID.
 	RolesOf(ctx context.Context, subjectDID string) ([]Record, error)
+	// Receive puts a credential from another instance in an organisation wallet;
+	// ErrConflict when that wallet holds a credential with the same credential id.
+	Receive(ctx context.Context, e WalletEntry) error
 }
 
 // Errors of the package.
@@ -116,6 +120,11 @@ type Service struct {
 	audit        Auditor
 	now          func() time.Time
 	pseudonymKey []byte
+	// resolver resolves organisations' DIDs: the offer endpoint of an aanbieder elsewhere,
+	// and the issuer keys of credentials received (nil: neither is possible).
+	resolver did.Resolver
+	// insecureLocalhost lets offers be delivered over http to localhost (pilots, tests).
+	insecureLocalhost bool
 }
 
 // Options wires a Service.
@@ -128,6 +137,11 @@ type Options struct {
 	// PseudonymKey keys the per-aanbieder client pseudonyms of zorgtoewijzingen (at least 32
 	// bytes, the same on every replica: derive it from the master key).
 	PseudonymKey []byte
+	// Resolver resolves organisations' DIDs (optional; needed to deliver offers to aanbieders
+	// on other instances and to receive credentials).
+	Resolver did.Resolver
+	// InsecureLocalhost delivers offers over http to localhost and 127.0.0.1 (pilots, tests).
+	InsecureLocalhost bool
 }
 
 // New returns a Service.
@@ -141,7 +155,8 @@ func New(o Options) (*Service, error) {
 	if o.Config.RoleValidity <= 0 {
 		o.Config = DefaultConfig()
 	}
-	return &Service{cfg: o.Config, store: o.Store, tenants: o.Tenants, audit: o.Audit, now: o.Now, pseudonymKey: o.PseudonymKey}, nil
+	return &Service{cfg: o.Config, store: o.Store, tenants: o.Tenants, audit: o.Audit, now: o.Now, pseudonymKey: o.PseudonymKey,
+		resolver: o.Resolver, insecureLocalhost: o.InsecureLocalhost}, nil
 }
 
 // StatusListURL is where an issuer's status list credential is served.

@@ -81,3 +81,25 @@ func (s *Service) aanbiederByAGB(ctx context.Context, agb string) (tenant.Tenant
 	}
 	return tenant.Tenant{}, false, nil
 }
+
+// ClaimsFor are the claims of one product's Zorgtoewijzing for an aanbieder known by its DID
+// (one on another instance, redeeming over OpenID4VCI).
+func (s *Service) ClaimsFor(doc toewijzing.Document, p toewijzing.Product, beschikkingnummer, holderDID string) map[string]any {
+	return zorgtoewijzingClaims(doc, p, beschikkingnummer, s.pseudonym(doc.Client.BSN, holderDID))
+}
+
+// IssueToHolder signs a Zorgtoewijzing of gemeente slug for holderDID, with its status list
+// entry, for an aanbieder that redeemed the offer over OpenID4VCI; it is recorded against
+// the beschikking, so that revoking the beschikking revokes it.
+func (s *Service) IssueToHolder(ctx context.Context, slug, beschikkingID string, toewijzingnummer int64, claims map[string]any, holderDID string, validUntil time.Time) (string, error) {
+	gemeente, err := s.tenants.Lookup(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	c := w3cvc.Credential{Types: []string{TypeZorgtoewijzing}, Subject: holderDID, Claims: claims, ValidFrom: s.now().UTC(), ValidUntil: validUntil}
+	issued, err := s.issue(ctx, tenant.CLI, gemeente, c, Record{Type: TypeZorgtoewijzing, BeschikkingID: beschikkingID, Toewijzingnummer: toewijzingnummer}, "")
+	if err != nil {
+		return "", err
+	}
+	return issued.Credential, nil
+}

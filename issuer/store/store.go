@@ -200,3 +200,18 @@ func splitIDs(s *string) []string {
 	}
 	return strings.Fields(*s)
 }
+
+// MarkCredentialIssued erases a credential's claims and moves its beschikking to issued, once.
+func (s *Store) MarkCredentialIssued(ctx context.Context, credentialID string, at time.Time) error {
+	return mapErr("mark credential issued", s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&credentialRow{}).Where("id = ? AND claims IS NOT NULL", credentialID).
+			Updates(map[string]any{"claims": nil, "issued_at": at.UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return issuer.ErrConflict
+		}
+		return s.markIssued(tx, issuer.IssueBatch{CredentialID: credentialID, At: at})
+	}))
+}

@@ -81,6 +81,22 @@ func (s *Store) Create(ctx context.Context, r orgcred.Record, delivered *orgcred
 	}))
 }
 
+// Receive puts a credential from another instance in an organisation wallet; a credential id
+// already in that wallet is ErrConflict.
+func (s *Store) Receive(ctx context.Context, e orgcred.WalletEntry) error {
+	return mapErr("receive", s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var held int64
+		if err := tx.Model(&walletRow{}).Where("tenant_id = ? AND credential_id = ?", e.TenantID, e.CredentialID).Count(&held).Error; err != nil {
+			return err
+		}
+		if held > 0 {
+			return orgcred.ErrConflict
+		}
+		return tx.Create(&walletRow{ID: e.ID, TenantID: e.TenantID, CredentialID: e.CredentialID, Type: e.Type, Issuer: e.Issuer,
+			Credential: e.Credential, ReceivedAt: e.ReceivedAt.UTC()}).Error
+	}))
+}
+
 // RevokedIndexes lists the revoked entries of a status list.
 func (s *Store) RevokedIndexes(ctx context.Context, tenantID, list string) ([]int, error) {
 	var idx []int

@@ -1,0 +1,86 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sociaaldomein/bewijs/internal/demo"
+	"github.com/sociaaldomein/bewijs/internal/fixtures"
+	"github.com/sociaaldomein/bewijs/internal/tenant"
+	"github.com/sociaaldomein/bewijs/internal/w3cvc"
+	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
+)
+
+// An aanbieder on another bewijs instance: the gemeente on instance A offers the
+// zorgtoewijzing to the credential offer endpoint the aanbieder's DID document (on instance B)
+// names; B's organisation wallet redeems it over OpenID4VCI with a proof of its DID key; the
+// credential verifies against A's did:web, and revoking the beschikking on A revokes it.
+func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
+	for _, e := range migrationstest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			a := startServer(t, e.Open(t))
+			created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
+				Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := startServer(t, e.Open(t))
+			if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
+				t.Fatal(err)
+			}
+			bkey, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			holder := b.Env.Service.DID(verifierSlug)
+
+			// The toewijzing names the aanbieder by its DID on instance B.
+			raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			doc["aanbieder"].(map[string]any)["did"] = holder
+			res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc)
+			if res.Status != http.StatusCreated {
+				t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+			}
+			var bes createdBeschikking
+			res.json(t, &bes)
+
+			var wallet struct {
+				Credentials []struct {
+					Type       string `json:"type"`
+					Issuer     string `json:"issuer"`
+					Credential string `json:"credential"`
+				} `json:"credentials"`
+			}
+			b.do(t, http.MethodGet, "/api/v1/organisation-wallet", bkey, "", nil).json(t, &wallet)
+			if len(wallet.Credentials) != 1 || wallet.Credentials[0].Type != "Zorgtoewijzing" {
+				t.Fatalf("B's wallet = %+v", wallet)
+			}
+			z, err := w3cvc.ParseJWT(t.Context(), wallet.Credentials[0].Credential, w3cvc.VerifyOptions{Key: didKey(b)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if z.Issuer != a.Env.Service.DID("gemeente-amsterdam") || z.Subject != holder || z.Claims["toewijzingnummer"] != float64(36300101) ||
+				strings.Contains(wallet.Credentials[0].Credential, "999991772") {
+				t.Fatalf("zorgtoewijzing = %+v", z)
+			}
+			if statusBit(t, b, z) {
+				t.Fatal("revoked before the beschikking was")
+			}
+			if res := a.postJSON(t, "/api/v1/beschikkingen/"+bes.ID+"/revoke", created.APIKey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
+				t.Fatalf("revoke: %d %s", res.Status, res.Body)
+			}
+			if !statusBit(t, b, z) {
+				t.Fatal("the zorgtoewijzing on instance B is not revoked with its beschikking on A")
+			}
+		})
+	}
+}
