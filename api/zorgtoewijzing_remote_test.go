@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/fixtures"
+	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/w3cvc"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
@@ -82,5 +84,98 @@ func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 				t.Fatal("the zorgtoewijzing on instance B is not revoked with its beschikking on A")
 			}
 		})
+	}
+}
+
+// The offer of a zorgtoewijzing is for one aanbieder: a proof of another organisation's DID
+// key is refused (invalid_proof), the aanbieder's own is answered with the JWT VC, once. The
+// aanbieder here is a DID without an offer endpoint, so the offer waits for a hand-made client.
+func TestZorgtoewijzingOfferIsForItsAanbieder(t *testing.T) {
+	e := migrationstest.Engines()[0]
+	a := startServer(t, e.Open(t))
+	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
+		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := startServer(t, e.Open(t))
+	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
+		t.Fatal(err)
+	}
+	// A gemeente's DID document names no credential offer endpoint: the delivery fails and is
+	// audited, the offer stays.
+	holderSlug := "gemeente-utrecht"
+	raw, _ := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["aanbieder"].(map[string]any)["did"] = b.Env.Service.DID(holderSlug)
+	if res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc); res.Status != http.StatusCreated {
+		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+	}
+	var offers []struct{ Body string }
+	if err := a.Env.DB.Gorm.Raw("SELECT body FROM oid4vci_offers WHERE body LIKE ?", "%zorgtoewijzing_jwt_vc_json%").Scan(&offers).Error; err != nil || len(offers) != 1 {
+		t.Fatalf("aanbieder offer: %d %v", len(offers), err)
+	}
+	if strings.Contains(offers[0].Body, "wmo_beschikking") {
+		t.Fatal("the aanbieder's offer also covers the citizen's credential")
+	}
+	var offer struct {
+		Grants struct {
+			Pre struct {
+				Code string `json:"pre-authorized_code"`
+			} `json:"urn:ietf:params:oauth:grant-type:pre-authorized_code"`
+		} `json:"grants"`
+	}
+	if err := json.Unmarshal([]byte(offers[0].Body), &offer); err != nil {
+		t.Fatal(err)
+	}
+	c := newVCIClient(a, "gemeente-amsterdam", false)
+	if err := c.Redeem(t.Context(), offer.Grants.Pre.Code, ""); err != nil {
+		t.Fatal(err)
+	}
+	ids := c.CredentialIDs()
+	if len(ids) != 1 {
+		t.Fatalf("credential identifiers = %v", ids)
+	}
+	request := func(slug string) response {
+		t.Helper()
+		nonce, err := c.CNonce(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := b.Env.Service.Signer(t.Context(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload, _ := json.Marshal(proofClaims(c.Issuer, nonce, time.Now()))
+		proof, err := jose.Sign(payload, signer, map[string]any{"typ": "openid4vci-proof+jwt"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Credential(t.Context(), map[string]any{"credential_identifier": ids[0], "proofs": map[string]any{"jwt": []string{proof}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := request("de-werkplaats"); res.Status != http.StatusBadRequest || res.vciError().Error != "invalid_proof" {
+		t.Fatalf("another organisation's proof: %s", res.vciString())
+	}
+	res := request(holderSlug)
+	if res.Status != http.StatusOK {
+		t.Fatalf("the aanbieder's proof: %s", res.vciString())
+	}
+	var cr struct {
+		Credentials []struct{ Credential string } `json:"credentials"`
+	}
+	res.json(t, &cr)
+	z, err := w3cvc.ParseJWT(t.Context(), cr.Credentials[0].Credential, w3cvc.VerifyOptions{Key: didKey(b)})
+	if err != nil || z.Subject != b.Env.Service.DID(holderSlug) {
+		t.Fatalf("credential: %+v %v", z, err)
+	}
+	if res := request(holderSlug); res.Status == http.StatusOK {
+		t.Fatal("the zorgtoewijzing was issued twice")
 	}
 }
