@@ -77,3 +77,31 @@ func receiveError(err error) error {
 	}
 	return err
 }
+
+// receiveRequest is the body of POST /organisation-wallet/receive.
+type receiveRequest struct {
+	// Offer is a credential offer link (openid-credential-offer://…), or its URL or JSON.
+	Offer string `json:"offer"`
+}
+
+// receiveOffer lets an organisation's own system hand its wallet an offer (the admin API twin
+// of `bewijs org-wallet receive`): redeemed at once as the organisation's DID.
+func (s *Server) receiveOffer(c echo.Context) error {
+	var in receiveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Offer == "" {
+		return &orgcred.InvalidInputError{Field: "offer", Reason: "a credential offer is required"}
+	}
+	p := principal(c)
+	got, err := s.deps.OrgCreds.Receive(c.Request().Context(), p, p.Slug, in.Offer, s.deps.OfferClient)
+	var offerErr *orgcred.OfferError
+	if errors.As(err, &offerErr) {
+		return problem(http.StatusBadGateway, "offer-not-redeemed", "Offer not redeemed", "the credential offer could not be redeemed at its issuer")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"credentials": got})
+}

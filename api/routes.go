@@ -116,6 +116,9 @@ func (s *Server) routes() {
 		admin.GET("/organisation-credentials", s.listOrgCredentials)
 		admin.POST("/organisation-credentials/:id/revoke", s.revokeOrgCredential)
 		admin.GET("/organisation-wallet", s.orgWallet)
+		if s.deps.OfferClient != nil {
+			admin.POST("/organisation-wallet/receive", s.receiveOffer)
+		}
 	}
 	if s.deps.Declareren != nil {
 		admin.GET("/declaraties", s.listDeclaraties)

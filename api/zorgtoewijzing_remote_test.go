@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,47 @@ func TestZorgtoewijzingOfferIsForItsAanbieder(t *testing.T) {
 	}
 	if res := request(holderSlug); res.Status == http.StatusOK {
 		t.Fatal("the zorgtoewijzing was issued twice")
+	}
+}
+
+// The admin API twin of `bewijs org-wallet receive`: an organisation hands its wallet an offer
+// that did not arrive by itself, and the wallet redeems it as the organisation's DID.
+func TestOrganisationWalletReceiveByHand(t *testing.T) {
+	e := migrationstest.Engines()[0]
+	a := startServer(t, e.Open(t))
+	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
+		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := startServer(t, e.Open(t))
+	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
+		t.Fatal(err)
+	}
+	const holderSlug = "gemeente-utrecht" // its DID document names no offer endpoint
+	key, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, holderSlug, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["aanbieder"].(map[string]any)["did"] = b.Env.Service.DID(holderSlug)
+	if res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc); res.Status != http.StatusCreated {
+		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+	}
+	var ids []string
+	if err := a.Env.DB.Gorm.Raw("SELECT id FROM oid4vci_offers WHERE body LIKE ?", "%zorgtoewijzing_jwt_vc_json%").Scan(&ids).Error; err != nil || len(ids) != 1 {
+		t.Fatalf("aanbieder offer: %v %v", ids, err)
+	}
+	offer := "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(a.URL+"/o/gemeente-amsterdam/credential-offer/"+ids[0])
+	res := b.postJSON(t, "/api/v1/organisation-wallet/receive", key, map[string]string{"offer": offer})
+	if res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"type":"Zorgtoewijzing"`) {
+		t.Fatalf("receive: %d %s", res.Status, res.Body)
+	}
+	if res := b.postJSON(t, "/api/v1/organisation-wallet/receive", key, map[string]string{"offer": ""}); res.Status != http.StatusBadRequest {
+		t.Fatalf("empty offer: %d %s", res.Status, res.Body)
 	}
 }
