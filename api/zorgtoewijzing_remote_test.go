@@ -23,16 +23,7 @@ import (
 func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 	for _, e := range migrationstest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			a := startServer(t, e.Open(t))
-			created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
-				Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := startServer(t, e.Open(t))
-			if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
-				t.Fatal(err)
-			}
+			a, gkey, b := twoInstances(t, e)
 			bkey, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
 			if err != nil {
 				t.Fatal(err)
@@ -40,21 +31,7 @@ func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 			holder := b.Env.Service.DID(verifierSlug)
 
 			// The toewijzing names the aanbieder by its DID on instance B.
-			raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var doc map[string]any
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				t.Fatal(err)
-			}
-			doc["aanbieder"].(map[string]any)["did"] = holder
-			res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc)
-			if res.Status != http.StatusCreated {
-				t.Fatalf("beschikking: %d %s", res.Status, res.Body)
-			}
-			var bes createdBeschikking
-			res.json(t, &bes)
+			bes := a.beschikkingFor(t, gkey, holder)
 
 			var wallet struct {
 				Credentials []struct {
@@ -78,7 +55,7 @@ func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 			if statusBit(t, b, z) {
 				t.Fatal("revoked before the beschikking was")
 			}
-			if res := a.postJSON(t, "/api/v1/beschikkingen/"+bes.ID+"/revoke", created.APIKey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
+			if res := a.postJSON(t, "/api/v1/beschikkingen/"+bes.ID+"/revoke", gkey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
 				t.Fatalf("revoke: %d %s", res.Status, res.Body)
 			}
 			if !statusBit(t, b, z) {
@@ -93,28 +70,11 @@ func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 // aanbieder here is a DID without an offer endpoint, so the offer waits for a hand-made client.
 func TestZorgtoewijzingOfferIsForItsAanbieder(t *testing.T) {
 	e := migrationstest.Engines()[0]
-	a := startServer(t, e.Open(t))
-	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
-		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := startServer(t, e.Open(t))
-	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
-		t.Fatal(err)
-	}
+	a, gkey, b := twoInstances(t, e)
 	// A gemeente's DID document names no credential offer endpoint: the delivery fails and is
 	// audited, the offer stays.
 	holderSlug := "gemeente-utrecht"
-	raw, _ := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["aanbieder"].(map[string]any)["did"] = b.Env.Service.DID(holderSlug)
-	if res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc); res.Status != http.StatusCreated {
-		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
-	}
+	a.beschikkingFor(t, gkey, b.Env.Service.DID(holderSlug))
 	var offers []struct{ Body string }
 	if err := a.Env.DB.Gorm.Raw("SELECT body FROM oid4vci_offers WHERE body LIKE ?", "%zorgtoewijzing_jwt_vc_json%").Scan(&offers).Error; err != nil || len(offers) != 1 {
 		t.Fatalf("aanbieder offer: %d %v", len(offers), err)
@@ -185,30 +145,13 @@ func TestZorgtoewijzingOfferIsForItsAanbieder(t *testing.T) {
 // that did not arrive by itself, and the wallet redeems it as the organisation's DID.
 func TestOrganisationWalletReceiveByHand(t *testing.T) {
 	e := migrationstest.Engines()[0]
-	a := startServer(t, e.Open(t))
-	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
-		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := startServer(t, e.Open(t))
-	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
-		t.Fatal(err)
-	}
+	a, gkey, b := twoInstances(t, e)
 	const holderSlug = "gemeente-utrecht" // its DID document names no offer endpoint
 	key, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, holderSlug, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["aanbieder"].(map[string]any)["did"] = b.Env.Service.DID(holderSlug)
-	if res := a.postJSON(t, "/api/v1/beschikkingen", created.APIKey, doc); res.Status != http.StatusCreated {
-		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
-	}
+	a.beschikkingFor(t, gkey, b.Env.Service.DID(holderSlug))
 	var ids []string
 	if err := a.Env.DB.Gorm.Raw("SELECT id FROM oid4vci_offers WHERE body LIKE ?", "%zorgtoewijzing_jwt_vc_json%").Scan(&ids).Error; err != nil || len(ids) != 1 {
 		t.Fatalf("aanbieder offer: %v %v", ids, err)
@@ -221,4 +164,42 @@ func TestOrganisationWalletReceiveByHand(t *testing.T) {
 	if res := b.postJSON(t, "/api/v1/organisation-wallet/receive", key, map[string]string{"offer": ""}); res.Status != http.StatusBadRequest {
 		t.Fatalf("empty offer: %d %s", res.Status, res.Body)
 	}
+}
+
+// twoInstances starts instance A with only gemeente-amsterdam (and returns its API key) and
+// instance B with the demo organisations.
+func twoInstances(t *testing.T, e migrationstest.Engine) (*testServer, string, *testServer) {
+	t.Helper()
+	a := startServer(t, e.Open(t))
+	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
+		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := startServer(t, e.Open(t))
+	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
+		t.Fatal(err)
+	}
+	return a, created.APIKey, b
+}
+
+// beschikkingFor creates the beschikking of fixture 01 with the aanbieder named by holderDID.
+func (s *testServer) beschikkingFor(t *testing.T, key, holderDID string) createdBeschikking {
+	t.Helper()
+	raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["aanbieder"].(map[string]any)["did"] = holderDID
+	res := s.postJSON(t, "/api/v1/beschikkingen", key, doc)
+	if res.Status != http.StatusCreated {
+		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+	}
+	var c createdBeschikking
+	res.json(t, &c)
+	return c
 }
