@@ -103,13 +103,15 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	}
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
+	engine := newPolicyEngine(t, policyDir)
 	orgcreds, err := orgcred.New(orgcred.Options{Store: orgcredstore.New(db.Gorm), Tenants: env.Service, Audit: env.AuditLog,
-		PseudonymKey: env.Master.Derive("orgcred/pseudonym"), Resolver: dids, InsecureLocalhost: true})
+		PseudonymKey: env.Master.Derive("orgcred/pseudonym"), Resolver: dids, InsecureLocalhost: true,
+		Trust: regopolicy.New(engine).Trusted})
 	if err != nil {
 		t.Fatal(err)
 	}
 	iss := newIssuer(t, db, env, cfg.PublicURL, certs, orgcreds, dids)
-	engine, vs := newVerifier(t, db, env, dids, certs, policyDir, orgcreds.RolesOf)
+	vs := newVerifier(t, db, env, dids, certs, engine, orgcreds.RolesOf)
 	decl, err := declareren.New(declareren.Options{Tenants: env.Service, Resolver: dids,
 		Status: verifier.NewMediaTypeFetcher("application/vc+jwt", 0, true), Policy: regopolicy.Declareren{Engine: engine},
 		Store: declarerenstore.New(db.Gorm), Audit: env.AuditLog, NonceKey: env.Master.Derive("declareren/nonce")})
@@ -140,15 +142,8 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 
 // newVerifier wires the policy engine (policyDir "" : the embedded policies) and the
 // presentation service on the test database, fetching status lists from 127.0.0.1.
-func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.Resolver, certs verifier.Certificates, policyDir string, roles regopolicy.RoleSource) (*policies.Engine, *verifier.Service) {
+func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.Resolver, certs verifier.Certificates, engine *policies.Engine, roles regopolicy.RoleSource) *verifier.Service {
 	t.Helper()
-	pcfg := policies.DefaultConfig()
-	pcfg.Dir = policyDir
-	pcfg.ReloadInterval = 50 * time.Millisecond
-	engine, err := policies.New(t.Context(), pcfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	adapter := regopolicy.New(engine).WithRoles(roles)
 	pipeline := verifier.New(dids, verifier.NewInsecureLocalhostStatusFetcher(0), adapter)
 	cfg := verifier.DefaultServiceConfig()
@@ -160,7 +155,21 @@ func newVerifier(t testing.TB, db *migrations.DB, env tenanttest.Env, dids did.R
 	if err != nil {
 		t.Fatal(err)
 	}
-	return engine, vs
+	return vs
+}
+
+// newPolicyEngine loads the Rego policies (policyDir "" : the embedded ones), reloaded every
+// 50 ms when a folder is given and the server runs the engine.
+func newPolicyEngine(t testing.TB, policyDir string) *policies.Engine {
+	t.Helper()
+	pcfg := policies.DefaultConfig()
+	pcfg.Dir = policyDir
+	pcfg.ReloadInterval = 50 * time.Millisecond
+	engine, err := policies.New(t.Context(), pcfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine
 }
 
 // newIssuer wires the OpenID4VCI issuer on the test database.

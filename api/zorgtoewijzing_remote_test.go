@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/fixtures"
 	"github.com/sociaaldomein/bewijs/internal/jose"
@@ -170,8 +171,14 @@ func TestOrganisationWalletReceiveByHand(t *testing.T) {
 // instance B with the demo organisations.
 func twoInstances(t *testing.T, e migrationstest.Engine) (*testServer, string, *testServer) {
 	t.Helper()
+	return twoInstancesAs(t, e, "gemeente-amsterdam")
+}
+
+// twoInstancesAs is twoInstances with the gemeente on A under another slug.
+func twoInstancesAs(t *testing.T, e migrationstest.Engine, slug string) (*testServer, string, *testServer) {
+	t.Helper()
 	a := startServer(t, e.Open(t))
-	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: "gemeente-amsterdam", Name: "Gemeente Amsterdam",
+	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: slug, Name: "Gemeente Amsterdam",
 		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
 	if err != nil {
 		t.Fatal(err)
@@ -202,4 +209,35 @@ func (s *testServer) beschikkingFor(t *testing.T, key, holderDID string) created
 	var c createdBeschikking
 	res.json(t, &c)
 	return c
+}
+
+// Anyone may deliver an offer to the credential offer endpoint, so an organisation wallet keeps
+// only zorgtoewijzingen of issuers the trust policy's table allows: an issuer outside it is
+// refused and nothing is kept.
+func TestOrganisationWalletRefusesUntrustedIssuer(t *testing.T) {
+	a, gkey, b := twoInstancesAs(t, migrationstest.Engines()[0], "zorgregio-west")
+	bkey, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["aanbieder"].(map[string]any)["did"] = b.Env.Service.DID(verifierSlug)
+	if res := a.postJSON(t, "/api/v1/beschikkingen", gkey, doc); res.Status != http.StatusCreated {
+		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+	}
+	var wallet struct {
+		Credentials []any `json:"credentials"`
+	}
+	b.do(t, http.MethodGet, "/api/v1/organisation-wallet", bkey, "", nil).json(t, &wallet)
+	if len(wallet.Credentials) != 0 {
+		t.Fatalf("B kept %d credentials of an untrusted issuer", len(wallet.Credentials))
+	}
+	events, err := auditstore.New(a.Env.DB.Gorm).List(t.Context(), auditstore.Filter{Action: "zorgtoewijzing.deliver"})
+	if err != nil || len(events) != 1 || events[0].Outcome != "failure" {
+		t.Fatalf("delivery audit: %+v %v", events, err)
+	}
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/sociaaldomein/bewijs/policies"
 	"github.com/sociaaldomein/bewijs/verifier"
 	"github.com/sociaaldomein/bewijs/verifier/declareren"
+	"github.com/sociaaldomein/bewijs/verifier/regopolicy"
 	verifierstore "github.com/sociaaldomein/bewijs/verifier/store"
 	"github.com/sociaaldomein/bewijs/wallet"
 )
@@ -103,7 +104,11 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 	}
 	a := &app{db: db, resolver: dids, audit: auditLog, tenants: tenants, ca: ca, certs: certs, publicURL: publicURL, log: log,
 		metrics: prometheus.NewRegistry(), offerClient: newOfferClient(s, dids)}
-	if err := a.wireIssuer(master); err != nil {
+	if a.policies, err = newPolicyEngine(ctx, s, log); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := a.wireIssuer(s, master); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -116,7 +121,7 @@ func buildApp(ctx context.Context, s *settings, log *slog.Logger, opts openOptio
 
 // wireIssuer builds the OpenID4VCI issuer: status lists, its store, the tenant keys and
 // certificates, and the master key to seal claims at rest.
-func (a *app) wireIssuer(master *keys.MasterKeys) error {
+func (a *app) wireIssuer(s *settings, master *keys.MasterKeys) error {
 	lists := slstore.New(a.db.Gorm, slstore.DefaultConfig())
 	a.issuance = issuerstore.New(a.db.Gorm, lists)
 	metrics, err := api.NewIssuerMetrics(a.metrics)
@@ -126,7 +131,10 @@ func (a *app) wireIssuer(master *keys.MasterKeys) error {
 	cfg := issuer.DefaultConfig()
 	cfg.PublicURL = a.publicURL
 	a.orgcreds, err = orgcred.New(orgcred.Options{Store: orgcredstore.New(a.db.Gorm), Tenants: a.tenants, Audit: a.audit,
-		PseudonymKey: master.Derive("orgcred/pseudonym"), Resolver: a.resolver})
+		PseudonymKey: master.Derive("orgcred/pseudonym"), Resolver: a.resolver, InsecureLocalhost: s.InsecureLocalhost,
+		// An organisation wallet keeps zorgtoewijzingen of issuers the trust table allows (the
+		// roles of a gemeente elsewhere are not known here).
+		Trust: regopolicy.New(a.policies).Trusted})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/keys"
@@ -18,13 +19,7 @@ import (
 // wireVerifier builds the policy engine, the verification pipeline and the presentation
 // service.
 func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.MasterKeys) error {
-	pcfg := policies.DefaultConfig()
-	pcfg.Dir = s.PoliciesDir
-	engine, err := policies.New(ctx, pcfg, a.log)
-	if err != nil {
-		return err
-	}
-	a.policies = engine
+	engine := a.policies
 	adapter := regopolicy.New(engine).WithRoles(a.orgcreds.RolesOf)
 	fetcher := verifier.NewHTTPStatusFetcher(nil, 0)
 	if s.InsecureLocalhost {
@@ -34,6 +29,7 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 	cfg := verifier.DefaultServiceConfig()
 	cfg.KnownVCTs = []string{toewijzing.VCTWmo, toewijzing.VCTJeugdwet, issuer.VCTPID}
 	a.presentations = verifierstore.New(a.db.Gorm)
+	var err error
 	a.verifier, err = verifier.NewService(verifier.ServiceOptions{Config: cfg, Store: a.presentations, Tenants: a.tenants,
 		Certs: a.certs, Sealer: master, Audit: a.audit, Policy: adapter, Pipeline: pipeline,
 		PageSecret: master.Derive("oid4vp/verify-page"), Webhooks: verifier.NewHTTPWebhooks(s.InsecureLocalhost, a.log)})
@@ -44,4 +40,11 @@ func (a *app) wireVerifier(ctx context.Context, s *settings, master *keys.Master
 		Status: verifier.NewMediaTypeFetcher("application/vc+jwt", 0, s.InsecureLocalhost), Policy: regopolicy.Declareren{Engine: engine},
 		Store: declarerenstore.New(a.db.Gorm), Audit: a.audit, NonceKey: master.Derive("declareren/nonce")})
 	return err
+}
+
+// newPolicyEngine loads the Rego policies: the embedded ones, or those of --policies.
+func newPolicyEngine(ctx context.Context, s *settings, log *slog.Logger) (*policies.Engine, error) {
+	pcfg := policies.DefaultConfig()
+	pcfg.Dir = s.PoliciesDir
+	return policies.New(ctx, pcfg, log)
 }

@@ -125,7 +125,15 @@ type Service struct {
 	resolver did.Resolver
 	// insecureLocalhost lets offers be delivered over http to localhost (pilots, tests).
 	insecureLocalhost bool
+	// trust says whether an issuer may issue a credential type (nil: any issuer).
+	trust TrustFunc
 }
+
+// TrustFunc asks the trust policy whether issuer may issue the credential type vct.
+type TrustFunc func(ctx context.Context, issuer, vct string) (bool, []string, error)
+
+// VCTZorgtoewijzing is the type the trust policy knows the Zorgtoewijzing by.
+const VCTZorgtoewijzing = "urn:nl:sociaaldomein:zorgtoewijzing:1"
 
 // Options wires a Service.
 type Options struct {
@@ -142,6 +150,9 @@ type Options struct {
 	Resolver did.Resolver
 	// InsecureLocalhost delivers offers over http to localhost and 127.0.0.1 (pilots, tests).
 	InsecureLocalhost bool
+	// Trust decides which issuers' zorgtoewijzingen an organisation wallet accepts from an
+	// offer (the trust policy's table; nil: any issuer whose signature verifies).
+	Trust TrustFunc
 }
 
 // New returns a Service.
@@ -156,7 +167,7 @@ func New(o Options) (*Service, error) {
 		o.Config = DefaultConfig()
 	}
 	return &Service{cfg: o.Config, store: o.Store, tenants: o.Tenants, audit: o.Audit, now: o.Now, pseudonymKey: o.PseudonymKey,
-		resolver: o.Resolver, insecureLocalhost: o.InsecureLocalhost}, nil
+		resolver: o.Resolver, insecureLocalhost: o.InsecureLocalhost, trust: o.Trust}, nil
 }
 
 // StatusListURL is where an issuer's status list credential is served.

@@ -110,6 +110,9 @@ func (s *Service) keep(ctx context.Context, holder tenant.Tenant, raw string) (e
 	if want := s.tenants.DID(holder.Slug); c.Subject != want {
 		return WalletEntry{}, false, &InvalidInputError{"credential", "its subject is not " + want}
 	}
+	if err := s.trusted(ctx, c.Issuer, c.Types); err != nil {
+		return WalletEntry{}, false, err
+	}
 	// The wallet finds credentials again by id: the unique key of a wallet entry.
 	if c.ID == "" || len(c.Types) == 0 {
 		return WalletEntry{}, false, &InvalidInputError{"credential", "it has no id or no type besides VerifiableCredential"}
@@ -158,4 +161,21 @@ func (s *Service) auditReceive(ctx context.Context, actor tenant.Principal, hold
 		e.Outcome, e.Reason = audit.Failure, cause.Error()
 	}
 	_ = s.audit.Record(ctx, e)
+}
+
+// trusted refuses a zorgtoewijzing from an issuer the trust policy does not let issue it:
+// anyone may deliver an offer to the credential offer endpoint, so the wallet keeps only what
+// a trusted gemeente issued.
+func (s *Service) trusted(ctx context.Context, issuer string, types []string) error {
+	if s.trust == nil || !slices.Contains(types, TypeZorgtoewijzing) {
+		return nil
+	}
+	ok, reasons, err := s.trust(ctx, issuer, VCTZorgtoewijzing)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &InvalidInputError{"credential", "its issuer is not trusted for a zorgtoewijzing: " + strings.Join(reasons, "; ")}
+	}
+	return nil
 }
