@@ -1,6 +1,6 @@
 package statuslist
 
-import "fmt"
+import "github.com/sociaaldomein/bewijs/internal/fault"
 
 // Reason says why a status list operation failed.
 type Reason int
@@ -34,30 +34,13 @@ var (
 )
 
 // Error is a status list failure: its reason, a description safe to show, and the cause.
-type Error struct {
-	Reason Reason
-	Detail string
-	Cause  error
-}
+type Error = fault.Error[Reason]
 
-func (e *Error) Error() string {
-	if e.Cause != nil {
-		return "statuslist: " + e.Detail + ": " + e.Cause.Error()
-	}
-	return "statuslist: " + e.Detail
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Cause }
-
-// Is matches any *Error with the same Reason, so errors.Is(err, ErrIndex) works.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Reason == e.Reason
-}
+// Package names this package in error texts (fault.Reason).
+func (Reason) Package() string { return "statuslist" }
 
 func newError(r Reason, cause error, format string, args ...any) *Error {
-	return &Error{Reason: r, Detail: fmt.Sprintf(format, args...), Cause: cause}
+	return fault.New(r, cause, format, args...)
 }
 
 func bitsError(bits int) *Error {

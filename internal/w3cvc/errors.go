@@ -1,9 +1,6 @@
 package w3cvc
 
-import (
-	"errors"
-	"fmt"
-)
+import "github.com/sociaaldomein/bewijs/internal/fault"
 
 // Reason says why a credential, presentation or status list was refused. Callers map it to
 // their protocol's error (OpenID4VP invalid_presentation, a problem type) and keep Cause
@@ -54,39 +51,19 @@ var (
 
 // Error is the error type of this package: a reason, a description safe to show (it never
 // holds claim values), and the internal cause.
-type Error struct {
-	Reason Reason
-	Detail string
-	Cause  error
-}
+type Error = fault.Error[Reason]
 
-func (e *Error) Error() string {
-	if e.Cause != nil {
-		return "w3cvc: " + e.Detail + ": " + e.Cause.Error()
-	}
-	return "w3cvc: " + e.Detail
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Cause }
-
-// Is matches any *Error with the same Reason, so errors.Is(err, ErrExpired) works.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Reason == e.Reason
-}
+// Package names this package in error texts (fault.Reason).
+func (Reason) Package() string { return "w3cvc" }
 
 // ReasonOf returns the Reason of the first *Error in err's chain, or "" if there is none.
 func ReasonOf(err error) Reason {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Reason
-	}
-	return ""
+	r, _ := fault.ReasonOf[Reason](err)
+	return r
 }
 
 func newError(r Reason, cause error, format string, args ...any) *Error {
-	return &Error{Reason: r, Detail: fmt.Sprintf(format, args...), Cause: cause}
+	return fault.New(r, cause, format, args...)
 }
 
 func malformed(cause error, format string, args ...any) *Error {
