@@ -66,15 +66,7 @@ func TestInteropWalletPresentsToNodeVerifier(t *testing.T) {
 	} {
 		t.Run(tc.mode+"/"+tc.prefix, func(t *testing.T) {
 			s, gkey := issuanceServer(t, migrationstest.Engines()[0])
-			store, err := wallet.Init(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &wallet.Wallet{Client: s.wallet(), Store: store}
-			b := s.createBeschikking(t, gkey, "01-wmo-hbh-minuten-per-week.json", "")
-			if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			w := s.walletWithBeschikking(t, gkey)
 			query, err := s.Policies.NamedQuery(t.Context(), "zorgstart")
 			if err != nil {
 				t.Fatal(err)

@@ -343,3 +343,19 @@ func (s *testServer) certify(t *testing.T, slug string) *x509.Certificate {
 	}
 	return ca
 }
+
+// walletWithBeschikking is bewijs' wallet in a fresh folder holding the credential of a new
+// beschikking (fixture 01) of the gemeente whose API key is gemeenteKey.
+func (s *testServer) walletWithBeschikking(t *testing.T, gemeenteKey string) *wallet.Wallet {
+	t.Helper()
+	store, err := wallet.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &wallet.Wallet{Client: s.wallet(), Store: store}
+	b := s.createBeschikking(t, gemeenteKey, "01-wmo-hbh-minuten-per-week.json", "")
+	if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}

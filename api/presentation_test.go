@@ -126,15 +126,7 @@ func TestWalletPresentsToVerifier(t *testing.T) {
 					opts.TrustedRoots = x509.NewCertPool()
 					opts.TrustedRoots.AddCert(s.certify(t, verifierSlug))
 				}
-				store, err := wallet.Init(t.TempDir())
-				if err != nil {
-					t.Fatal(err)
-				}
-				w := &wallet.Wallet{Client: s.wallet(), Store: store}
-				b := s.createBeschikking(t, gkey, "01-wmo-hbh-minuten-per-week.json", "")
-				if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
-					t.Fatal(err)
-				}
+				w := s.walletWithBeschikking(t, gkey)
 				env := &presentationEnv{testServer: s, VerifierKey: vkey}
 				c := env.createPresentation(t, map[string]any{"query": "zorgstart", "response_mode": tc.mode})
 				if !strings.HasPrefix(c.ClientID, tc.prefix+":") {
@@ -186,15 +178,7 @@ func TestWalletPresentsX509SANDNS(t *testing.T) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(s.certify(t, verifierSlug))
-	store, err := wallet.Init(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &wallet.Wallet{Client: s.wallet(), Store: store}
-	b := s.createBeschikking(t, gkey, "01-wmo-hbh-minuten-per-week.json", "")
-	if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	w := s.walletWithBeschikking(t, gkey)
 	env := &presentationEnv{testServer: s, VerifierKey: vkey}
 	c := env.createPresentation(t, map[string]any{"query": "zorgstart", "client_id_prefix": "x509_san_dns"})
 	if c.ClientID != "x509_san_dns:localhost" {
@@ -213,15 +197,7 @@ func TestWalletPresentsX509SANDNS(t *testing.T) {
 // claim set it can satisfy, and the result holds those claims.
 func TestPresentExplicitDCQLWithSets(t *testing.T) {
 	env := newPresentationEnv(t, migrationstest.Engines()[0])
-	store, err := wallet.Init(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &wallet.Wallet{Client: env.wallet(), Store: store}
-	b := env.createBeschikking(t, env.GemeenteKey, "01-wmo-hbh-minuten-per-week.json", "")
-	if _, err := w.Receive(t.Context(), b.OfferLink, wallet.ReceiveOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	w := env.walletWithBeschikking(t, env.GemeenteKey)
 	query := map[string]any{
 		"credentials": []any{
 			map[string]any{"id": "wmo", "format": "dc+sd-jwt", "meta": map[string]any{"vct_values": []string{"urn:nl:sociaaldomein:wmo:toewijzing:1"}},
