@@ -221,7 +221,7 @@ func present(t *testing.T, cred wallet.Credential, holder wallet.Key, ar oid4vp.
 	t.Helper()
 	keep := o.Keep
 	if keep == nil {
-		keep = keepQueried(ar.DCQLQuery)
+		keep = ar.DCQLQuery.Requests
 	}
 	kb := &sdjwt.KeyBinding{Signer: jose.Signer{Key: holder.Private}, Audience: ar.ClientID, Nonce: ar.Nonce, IssuedAt: o.IssuedAt}
 	if o.Audience != "" {
@@ -238,33 +238,6 @@ func present(t *testing.T, cred wallet.Credential, holder wallet.Key, ar oid4vp.
 		t.Fatal(err)
 	}
 	return p
-}
-
-// keepQueried keeps the disclosures of every claim the query names, and their parents.
-func keepQueried(q *oid4vp.Query) func([]string) bool {
-	return func(path []string) bool {
-		for _, cq := range q.Credentials {
-			for _, cl := range cq.Claims {
-				if prefixOf(path, cl.Path) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-}
-
-// prefixOf reports whether path is the claim's path or one of its parents.
-func prefixOf(path []string, claim []any) bool {
-	if len(path) > len(claim) {
-		return false
-	}
-	for i, p := range path {
-		if s, ok := claim[i].(string); !ok || s != p {
-			return false
-		}
-	}
-	return true
 }
 
 // respond posts the Authorization Response to response_uri: a form (direct_post) or a JWE to

@@ -185,7 +185,7 @@ func decodeRequestObject(jws, clientID string) (oid4vp.AuthorizationRequest, err
 // request) and the direct_post form.
 func (w *loadWallet) present(ar oid4vp.AuthorizationRequest) (url.Values, error) {
 	kb := &sdjwt.KeyBinding{Signer: jose.Signer{Key: w.key.Private}, Audience: ar.ClientID, Nonce: ar.Nonce}
-	p, err := sdjwt.Present(w.cred.Raw, keepQueried(ar.DCQLQuery), kb)
+	p, err := sdjwt.Present(w.cred.Raw, ar.DCQLQuery.Requests, kb)
 	if err != nil {
 		return nil, err
 	}
@@ -207,33 +207,6 @@ func (w *loadWallet) respond(ctx context.Context, p prepared) error {
 		return fmt.Errorf("response: %w", err)
 	}
 	return nil
-}
-
-// keepQueried keeps the disclosures of every claim the query names, and their parents.
-func keepQueried(q *oid4vp.Query) func([]string) bool {
-	return func(path []string) bool {
-		for _, cq := range q.Credentials {
-			for _, cl := range cq.Claims {
-				if prefixOf(path, cl.Path) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-}
-
-// prefixOf reports whether path is the claim's path or one of its parents.
-func prefixOf(path []string, claim []any) bool {
-	if len(path) > len(claim) {
-		return false
-	}
-	for i, p := range path {
-		if s, ok := claim[i].(string); !ok || s != p {
-			return false
-		}
-	}
-	return true
 }
 
 func (w *loadWallet) postJSON(ctx context.Context, path, apiKey string, body []byte, out any) error {

@@ -149,3 +149,31 @@ func checkMetaPresent(data []byte) error {
 	}
 	return nil
 }
+
+// Requests reports whether the object member path (names from the top) is a claim one of the
+// query's Credential Queries asks for, or an object on the way to one: what a holder keeps of
+// its disclosures to answer the query. Only string path elements are matched (§7.1: an
+// array step ends the object path).
+func (q Query) Requests(path []string) bool {
+	for _, cq := range q.Credentials {
+		for _, cl := range cq.Claims {
+			if onPath(path, cl.Path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onPath reports whether path is claim's path or one of its parents.
+func onPath(path []string, claim []any) bool {
+	if len(path) > len(claim) {
+		return false
+	}
+	for i, p := range path {
+		if s, ok := claim[i].(string); !ok || s != p {
+			return false
+		}
+	}
+	return true
+}
