@@ -32,6 +32,7 @@ import { setGlobalConfig } from '@openid4vc/oauth2';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, ES384, ES512, digest } from '@sd-jwt/crypto-nodejs';
 import { CompactSign, calculateJwkThumbprint, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { resolvePath } from './dcql-path.mjs';
 
 // The wallet under test talks plain http to 127.0.0.1; the library refuses http URLs unless told.
 setGlobalConfig({ allowInsecureUrls: true });
@@ -193,23 +194,6 @@ function sdJwtVerifier(cfg) {
 
 // ---------------------------------------------------------------- DCQL checks (§6)
 
-function resolvePath(claims, path) {
-  let nodes = [{ path: [], value: claims }];
-  for (const comp of path) {
-    const next = [];
-    for (const { path: p, value: v } of nodes) {
-      if (typeof comp === 'string') {
-        if (v && typeof v === 'object' && !Array.isArray(v) && comp in v) next.push({ path: [...p, comp], value: v[comp] });
-      } else if (comp === null) {
-        if (Array.isArray(v)) v.forEach((el, i) => next.push({ path: [...p, i], value: el }));
-      } else if (Number.isInteger(comp) && comp >= 0 && Array.isArray(v) && comp < v.length) {
-        next.push({ path: [...p, comp], value: v[comp] });
-      }
-    }
-    nodes = next;
-  }
-  return nodes;
-}
 
 function claimPresent(claims, claim) {
   let nodes = resolvePath(claims, claim.path);

@@ -28,6 +28,7 @@ import { setGlobalConfig } from '@openid4vc/oauth2';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest } from '@sd-jwt/crypto-nodejs';
 import { CompactEncrypt, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { resolvePath } from './dcql-path.mjs';
 
 // The test servers are plain http on 127.0.0.1; the library refuses http URLs unless told.
 setGlobalConfig({ allowInsecureUrls: true });
@@ -194,28 +195,6 @@ function callbacks(requestUri, walletNonce) {
 
 // ---------------------------------------------------------------- DCQL (§6, §7)
 
-// resolvePath applies a claims path pointer (§7.1: string = key, null = every array element,
-// non-negative integer = array index) to the processed claims and returns every
-// {path, value} it selects, with concrete paths.
-function resolvePath(claims, path) {
-  let nodes = [{ path: [], value: claims }];
-  for (const comp of path) {
-    const next = [];
-    for (const { path: p, value: v } of nodes) {
-      if (typeof comp === 'string') {
-        if (v && typeof v === 'object' && !Array.isArray(v) && comp in v) next.push({ path: [...p, comp], value: v[comp] });
-      } else if (comp === null) {
-        if (Array.isArray(v)) v.forEach((el, i) => next.push({ path: [...p, i], value: el }));
-      } else if (Number.isInteger(comp) && comp >= 0) {
-        if (Array.isArray(v) && comp < v.length) next.push({ path: [...p, comp], value: v[comp] });
-      } else {
-        throw new Error(`invalid claims path component ${JSON.stringify(comp)}`);
-      }
-    }
-    nodes = next;
-  }
-  return nodes;
-}
 
 // claimPaths returns the concrete paths one claims query selects (§6.3, §6.4.1: with values,
 // only matching values count), or null when the credential cannot satisfy it.
