@@ -39,7 +39,7 @@ func DefaultConfig() Config {
 	return Config{
 		URL:             "sqlite://./bewijs-data/bewijs.db",
 		MaxOpenConns:    10,
-		MaxIdleConns:    5,
+		MaxIdleConns:    10,
 		ConnMaxLifetime: 30 * time.Minute,
 		ConnMaxIdleTime: 5 * time.Minute,
 		BusyTimeout:     5 * time.Second,

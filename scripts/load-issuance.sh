@@ -18,7 +18,7 @@ if [ -z "${BEWIJS_DATABASE_URL:-}" ]; then export BEWIJS_DATABASE_URL="sqlite://
 # SERVER_CPUS / LOADGEN_CPUS (e.g. 0 and 1) pin the server and the load generator with taskset,
 # to see how far the server alone goes when the load generator does not take its CPU.
 pin() { if [ -n "${1:-}" ]; then echo "taskset -c $1"; fi; }
-(cd "$work" && BEWIJS_ADDR="127.0.0.1:$port" $(pin "${SERVER_CPUS:-}") ./bewijs serve --demo --db-max-open-conns "${DB_CONNS:-40}") &
+(cd "$work" && BEWIJS_ADDR="127.0.0.1:$port" $(pin "${SERVER_CPUS:-}") ./bewijs serve --demo --db-max-open-conns "${DB_CONNS:-10}") &
 pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.1; done
 key=$("$work/bewijs" tenant api-key --slug gemeente-amsterdam --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')

@@ -47,7 +47,7 @@ fi
 # exec, so that $pid is the server itself and its CPU time can be read from /proc.
 # --insecure-localhost: the verifier resolves the issuer's did:web and fetches its status
 # list on this loopback address.
-(cd "$work" && BEWIJS_ADDR="127.0.0.1:$port" exec $(pin "${SERVER_CPUS:-}") ./bewijs serve --demo --insecure-localhost --db-max-open-conns "${DB_CONNS:-40}" "${debug[@]}") &
+(cd "$work" && BEWIJS_ADDR="127.0.0.1:$port" exec $(pin "${SERVER_CPUS:-}") ./bewijs serve --demo --insecure-localhost --db-max-open-conns "${DB_CONNS:-10}" "${debug[@]}") &
 pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.1; done
 key() { "$work/bewijs" tenant api-key --slug "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])'; }

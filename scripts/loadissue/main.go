@@ -5,6 +5,9 @@
 // in the same run. Traffic goes only to the URL given (use a loopback address).
 //
 //	go run ./scripts/loadissue -url http://127.0.0.1:8080 -api-key bwk_… -n 2000 -c 16 -batch 10
+//
+// With -rate R it runs an open loop instead: offers start at R/batch per second (up to C at a
+// time), to read the latency at a given share of the peak the closed loop found.
 package main
 
 import (
@@ -22,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -40,15 +44,29 @@ func main() {
 	n := flag.Int("n", 1000, "credentials to issue")
 	c := flag.Int("c", 8, "concurrent wallets")
 	batch := flag.Int("batch", 10, "credentials per credential request (batch issuance)")
+	rate := flag.Float64("rate", 0, "open loop: start offers so that this many credentials/s are asked for (0: closed loop, each wallet as fast as it can)")
 	maxDuration := flag.Duration("max", 5*time.Minute, "stop after this long")
+	cpuProfile := flag.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	flag.Parse()
-	if err := run(*base, *apiKey, *fixture, *n, *c, *batch, *maxDuration); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadissue:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*base, *apiKey, *fixture, *n, *c, *batch, *rate, *maxDuration); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadissue:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base, apiKey, fixture string, n, c, batch int, maxDuration time.Duration) error {
+func run(base, apiKey, fixture string, n, c, batch int, rate float64, maxDuration time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), maxDuration)
 	defer cancel()
 	offers := (n + batch - 1) / batch
@@ -63,14 +81,20 @@ func run(base, apiKey, fixture string, n, c, batch int, maxDuration time.Duratio
 	var issued atomic.Int64
 	latencies := make([]time.Duration, 0, offers)
 	var mu sync.Mutex
-	work := make(chan string)
+	// An offer's latency counts from when it was due, so a server that falls behind in the open
+	// loop shows it in the latency (no coordinated omission).
+	type job struct {
+		link string
+		due  time.Time
+	}
+	work := make(chan job)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for range c {
 		wg.Go(func() {
-			for link := range work {
-				t0 := time.Now()
-				creds, _, err := client.Receive(ctx, link, wallet.ReceiveOptions{Batch: batch})
+			for j := range work {
+				t0 := j.due
+				creds, _, err := client.Receive(ctx, j.link, wallet.ReceiveOptions{Batch: batch})
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "receive:", err)
 					continue
@@ -82,15 +106,23 @@ func run(base, apiKey, fixture string, n, c, batch int, maxDuration time.Duratio
 			}
 		})
 	}
-	for _, l := range links {
+	for k, l := range links {
 		if ctx.Err() != nil {
 			break
 		}
-		work <- l
+		due := time.Now()
+		if rate > 0 {
+			due = start.Add(time.Duration(float64(k*batch) / rate * float64(time.Second)))
+			time.Sleep(time.Until(due))
+		}
+		work <- job{l, due}
 	}
 	close(work)
 	wg.Wait()
 	elapsed := time.Since(start)
+	if rate > 0 {
+		fmt.Printf("open loop at %.0f credentials/s asked for\n", rate)
+	}
 	report(issued.Load(), len(latencies), elapsed, latencies, c, batch)
 	timer.report()
 	return nil
