@@ -210,13 +210,17 @@ func (i *Issuer) proofsFor(ctx context.Context, t tenant.Tenant, body oid4vci.Cr
 		return nil, oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidCredentialRequest, "more proofs than batch_size", nil)
 	}
 	issuerURL := i.tenants.IssuerURL(t.Slug)
+	verified := make([]holderProof, len(jwts))
+	if err := each(len(jwts), func(k int) error {
+		var err error
+		verified[k], err = i.verifyProof(ctx, jwts[k], issuerURL, orgKeys)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	out := make([]holderProof, 0, len(jwts))
 	nonces := map[string]bool{}
-	for _, jwt := range jwts {
-		p, err := i.verifyProof(ctx, jwt, issuerURL, orgKeys)
-		if err != nil {
-			return nil, err
-		}
+	for _, p := range verified {
 		if slices.ContainsFunc(out, func(q holderProof) bool { return q.JKT == p.JKT }) {
 			return nil, invalidProof("each proof must use a different key", nil)
 		}
@@ -255,15 +259,13 @@ func (i *Issuer) issue(ctx context.Context, t tenant.Tenant, slug string, cred C
 		RequestID: audit.RequestID(ctx), Details: map[string]string{"beschikking": cred.BeschikkingID, "count": itoa(len(proofs))}}
 	issued, err := i.store.Issue(ctx, IssueBatch{TenantID: t.ID, CredentialID: cred.ID, HolderJKTs: jkts, At: now, NotificationID: uuid.NewString(), Audit: &record},
 		func(entries []StatusEntry) ([]string, error) {
-			out = out[:0]
-			for k, e := range entries {
-				sdjwt, err := i.buildSDJWTVC(signer, slug, cred, claims, proofs[k].Key, e, now)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, sdjwt)
-			}
-			return out, nil
+			out = make([]string, len(entries))
+			err := each(len(entries), func(k int) error {
+				var err error
+				out[k], err = i.buildSDJWTVC(signer, slug, cred, claims, proofs[k].Key, entries[k], now)
+				return err
+			})
+			return out, err
 		})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {

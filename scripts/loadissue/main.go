@@ -7,7 +7,8 @@
 //	go run ./scripts/loadissue -url http://127.0.0.1:8080 -api-key bwk_… -n 2000 -c 16 -batch 10
 //
 // With -rate R it runs an open loop instead: offers start at R/batch per second (up to C at a
-// time), to read the latency at a given share of the peak the closed loop found.
+// time). With -then-share 0.7 it runs the closed loop first and then an open loop at 70% of
+// the rate that reached: the issue's "p99 at 70% of peak".
 package main
 
 import (
@@ -38,13 +39,16 @@ import (
 )
 
 func main() {
-	base := flag.String("url", "http://127.0.0.1:8080", "public URL of the running bewijs")
-	apiKey := flag.String("api-key", os.Getenv("BEWIJS_API_KEY"), "API key of the issuing gemeente")
-	fixture := flag.String("fixture", "01-wmo-hbh-minuten-per-week.json", "toewijzing fixture to offer")
-	n := flag.Int("n", 1000, "credentials to issue")
-	c := flag.Int("c", 8, "concurrent wallets")
-	batch := flag.Int("batch", 10, "credentials per credential request (batch issuance)")
-	rate := flag.Float64("rate", 0, "open loop: start offers so that this many credentials/s are asked for (0: closed loop, each wallet as fast as it can)")
+	var cfg config
+	flag.StringVar(&cfg.base, "url", "http://127.0.0.1:8080", "public URL of the running bewijs")
+	flag.StringVar(&cfg.apiKey, "api-key", os.Getenv("BEWIJS_API_KEY"), "API key of the issuing gemeente")
+	flag.StringVar(&cfg.fixture, "fixture", "01-wmo-hbh-minuten-per-week.json", "toewijzing fixture to offer")
+	flag.IntVar(&cfg.n, "n", 1000, "credentials to issue (per phase)")
+	flag.IntVar(&cfg.c, "c", 8, "concurrent wallets")
+	flag.IntVar(&cfg.batch, "batch", 10, "credentials per credential request (batch issuance)")
+	flag.Float64Var(&cfg.rate, "rate", 0, "open loop: start offers so that this many credentials/s are asked for (0: closed loop, each wallet as fast as it can)")
+	flag.Float64Var(&cfg.share, "then-share", 0, "after the closed loop, run an open loop at this share of the rate it reached (e.g. 0.7), with -open-c wallets at most")
+	flag.IntVar(&cfg.openC, "open-c", 64, "wallets at most in the open loop")
 	maxDuration := flag.Duration("max", 5*time.Minute, "stop after this long")
 	cpuProfile := flag.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	flag.Parse()
@@ -59,25 +63,44 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*base, *apiKey, *fixture, *n, *c, *batch, *rate, *maxDuration); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), *maxDuration)
+	defer cancel()
+	if err := run(ctx, cfg); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadissue:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base, apiKey, fixture string, n, c, batch int, rate float64, maxDuration time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), maxDuration)
-	defer cancel()
-	offers := (n + batch - 1) / batch
-	links, err := createOffers(ctx, base, apiKey, fixture, offers)
+type config struct {
+	base, apiKey, fixture string
+	n, c, batch, openC    int
+	rate, share           float64
+}
+
+func run(ctx context.Context, cfg config) error {
+	client, err := newWallet(max(cfg.c, cfg.openC))
 	if err != nil {
 		return err
 	}
-	client, err := newWallet(c)
-	if err != nil {
+	reached, err := phase(ctx, client, cfg, cfg.c, cfg.rate)
+	if err != nil || cfg.share <= 0 || cfg.rate > 0 {
 		return err
 	}
+	fmt.Println()
+	_, err = phase(ctx, client, cfg, cfg.openC, cfg.share*reached)
+	return err
+}
+
+// phase offers n credentials, lets up to c wallets redeem them (closed loop when rate is 0,
+// else open loop at rate credentials/s), prints the figures and returns credentials/s.
+func phase(ctx context.Context, client *wallet.Client, cfg config, c int, rate float64) (float64, error) {
+	offers := (cfg.n + cfg.batch - 1) / cfg.batch
+	links, err := createOffers(ctx, cfg.base, cfg.apiKey, cfg.fixture, offers)
+	if err != nil {
+		return 0, err
+	}
+	timer.reset()
 	var issued atomic.Int64
 	latencies := make([]time.Duration, 0, offers)
 	var mu sync.Mutex
@@ -93,15 +116,14 @@ func run(base, apiKey, fixture string, n, c, batch int, rate float64, maxDuratio
 	for range c {
 		wg.Go(func() {
 			for j := range work {
-				t0 := j.due
-				creds, _, err := client.Receive(ctx, j.link, wallet.ReceiveOptions{Batch: batch})
+				creds, _, err := client.Receive(ctx, j.link, wallet.ReceiveOptions{Batch: cfg.batch})
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "receive:", err)
 					continue
 				}
 				issued.Add(int64(len(creds)))
 				mu.Lock()
-				latencies = append(latencies, time.Since(t0))
+				latencies = append(latencies, time.Since(j.due))
 				mu.Unlock()
 			}
 		})
@@ -112,7 +134,7 @@ func run(base, apiKey, fixture string, n, c, batch int, rate float64, maxDuratio
 		}
 		due := time.Now()
 		if rate > 0 {
-			due = start.Add(time.Duration(float64(k*batch) / rate * float64(time.Second)))
+			due = start.Add(time.Duration(float64(k*cfg.batch) / rate * float64(time.Second)))
 			time.Sleep(time.Until(due))
 		}
 		work <- job{l, due}
@@ -122,10 +144,12 @@ func run(base, apiKey, fixture string, n, c, batch int, rate float64, maxDuratio
 	elapsed := time.Since(start)
 	if rate > 0 {
 		fmt.Printf("open loop at %.0f credentials/s asked for\n", rate)
+	} else {
+		fmt.Println("closed loop")
 	}
-	report(issued.Load(), len(latencies), elapsed, latencies, c, batch)
+	report(issued.Load(), len(latencies), elapsed, latencies, c, cfg.batch)
 	timer.report()
-	return nil
+	return float64(issued.Load()) / elapsed.Seconds(), nil
 }
 
 // timing records the latency of every request by endpoint, as the wallet saw it.
@@ -143,6 +167,12 @@ func (t *timing) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.byEP[ep] = append(t.byEP[ep], time.Since(t0))
 	t.mu.Unlock()
 	return res, err
+}
+
+func (t *timing) reset() {
+	t.mu.Lock()
+	t.byEP = map[string][]time.Duration{}
+	t.mu.Unlock()
 }
 
 func (t *timing) report() {

@@ -218,8 +218,11 @@ func (s *Store) randIndex(n int) (int, error) {
 }
 
 // AllocateN allocates n entries for one credential in one statement when it can: a batch
-// issuance then costs one round trip instead of n. Indexes that collide are drawn again one
-// by one through Allocate's path.
+// issuance then costs one round trip instead of n. The statement draws twice as many random
+// indexes as it needs and inserts the first n that are free, so a list up to about half full
+// almost never needs a second round trip. Whatever is still missing (a crowded list, or a
+// concurrent insert of the same index) is drawn one by one through Allocate's path, which also
+// opens the next list when this one has filled up.
 func (s *Store) AllocateN(ctx context.Context, tx *gorm.DB, tenantID, credentialID string, n int) ([]Entry, error) {
 	if n <= 1 {
 		e, err := s.Allocate(ctx, tx, tenantID, credentialID)
@@ -229,7 +232,7 @@ func (s *Store) AllocateN(ctx context.Context, tx *gorm.DB, tenantID, credential
 		return nil, errors.New("status list: a transaction, tenant and credential id are required")
 	}
 	db := tx.WithContext(ctx)
-	out, err := s.fastDrawN(db, tenantID, credentialID, n)
+	out, err := s.fastDrawN(db, tenantID, credentialID, n, 2*n)
 	if err != nil {
 		return nil, err
 	}
@@ -243,14 +246,17 @@ func (s *Store) AllocateN(ctx context.Context, tx *gorm.DB, tenantID, credential
 	return out, nil
 }
 
-// fastDrawN inserts n random indexes of the tenant's current list in one statement and
-// returns those that were free. Portable: a CTE and a VALUES list work on both engines.
-func (s *Store) fastDrawN(db *gorm.DB, tenantID, credentialID string, n int) ([]Entry, error) {
+// fastDrawN draws `candidates` random indexes of the tenant's current list and inserts the
+// first `want` of them that are free, in one statement, returning what it inserted. Portable:
+// CTEs and a VALUES list work on both engines. Two transactions that pick the same free index
+// meet on the primary key: the later insert does nothing and returns fewer entries.
+func (s *Store) fastDrawN(db *gorm.DB, tenantID, credentialID string, want, candidates int) ([]Entry, error) {
 	now := s.now()
-	// Parameters in the order they appear: the CTE, the select list, then the VALUES list.
-	args := []any{tenantID, credentialID, now, now}
-	values := make([]byte, 0, n*20)
-	for k := range n {
+	// Parameters in the order they appear: the current list, the VALUES list, the LIMIT, then
+	// the select list of the INSERT.
+	args := []any{tenantID}
+	values := make([]byte, 0, candidates*20)
+	for k := range candidates {
 		r, err := s.randIndex(math.MaxInt64)
 		if err != nil {
 			return nil, err
@@ -262,16 +268,20 @@ func (s *Store) fastDrawN(db *gorm.DB, tenantID, credentialID string, n int) ([]
 		// As text: PostgreSQL types a parameter in a VALUES list as text.
 		args = append(args, strconv.Itoa(r))
 	}
-	query := `WITH cur AS (SELECT id, size FROM status_lists WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1)
+	args = append(args, want, credentialID, now, now)
+	query := `WITH cur AS (SELECT id, size FROM status_lists WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1),
+cand AS (SELECT DISTINCT cur.id AS list_id, v.column1 % cur.size AS idx FROM cur, (VALUES ` + string(values) + `) AS v),
+free AS (SELECT list_id, idx FROM cand WHERE NOT EXISTS
+  (SELECT 1 FROM status_list_entries e WHERE e.list_id = cand.list_id AND e.idx = cand.idx) LIMIT ?)
 INSERT INTO status_list_entries (list_id, idx, status, credential_id, created_at, updated_at)
-SELECT cur.id, v.column1 % cur.size, 0, ?, ?, ? FROM cur, (VALUES ` + string(values) + `) AS v WHERE true
+SELECT list_id, idx, 0, ?, ?, ? FROM free WHERE true
 ON CONFLICT (list_id, idx) DO NOTHING
 RETURNING list_id, idx`
 	var rows []entryRow
 	if err := db.Raw(query, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("status list: insert entries: %w", err)
 	}
-	out := make([]Entry, 0, n)
+	out := make([]Entry, 0, want)
 	for _, r := range rows {
 		out = append(out, Entry{ListID: r.ListID, Index: r.Idx})
 	}

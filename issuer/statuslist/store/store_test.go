@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"slices"
 	"testing"
@@ -334,6 +335,71 @@ func TestAllocateN(t *testing.T) {
 		var n int64
 		if err := db.Raw("SELECT count(*) FROM status_list_entries").Scan(&n).Error; err != nil || n != 60 {
 			t.Fatalf("%d entries stored (%v), want 60", n, err)
+		}
+	})
+}
+
+// seqRand yields the given values as big-endian uint64s, then 1000, 1001, …: a reader that
+// fixes which random indexes the store draws.
+type seqRand struct {
+	vals []uint64
+	next uint64
+}
+
+func (r *seqRand) Read(p []byte) (int, error) {
+	for k := 0; k+8 <= len(p); k += 8 {
+		v := r.next + 1000
+		if len(r.vals) > 0 {
+			v, r.vals = r.vals[0], r.vals[1:]
+		} else {
+			r.next++
+		}
+		binary.BigEndian.PutUint64(p[k:], v)
+	}
+	return len(p) - len(p)%8, nil
+}
+
+// A batch draws twice the indexes it needs and takes the free ones in the same statement: the
+// second batch of 10 finds the 10 indexes still free among its 20 candidates, and needs no
+// draws beyond them.
+func TestAllocateNOversamples(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *gorm.DB) {
+		newTenant(t, db, "t1")
+		first20 := make([]uint64, 20)
+		for k := range first20 {
+			first20[k] = uint64(k)
+		}
+		// 63 and 62 go to a first single allocation, which opens the list (the fast draw of 63
+		// finds no list yet; 62 is drawn in the new one).
+		rnd := &seqRand{vals: slices.Concat([]uint64{63, 62}, first20, first20)}
+		s := store.New(db, store.Config{ListSize: 64, FillThreshold: 0.9, Rand: rnd})
+		if e, err := s.Allocate(context.Background(), nil, "t1", "cred-0"); err != nil || e.Index != 62 {
+			t.Fatalf("first allocation = %+v, %v; want index 62", e, err)
+		}
+		got := map[int]bool{}
+		for round := range 2 {
+			err := db.Transaction(func(tx *gorm.DB) error {
+				entries, err := s.AllocateN(context.Background(), tx, "t1", "cred", 10)
+				for _, e := range entries {
+					got[e.Index] = true
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if len(got) != 20 {
+			t.Fatalf("%d distinct indexes, want 20: %v", len(got), got)
+		}
+		for idx := range got {
+			if idx >= 20 {
+				t.Fatalf("index %d was drawn beyond the 20 candidates: %v", idx, got)
+			}
+		}
+		// Each batch read exactly its 20 candidates, and nothing was drawn one by one after.
+		if len(rnd.vals) != 0 || rnd.next != 0 {
+			t.Fatalf("%d candidates left unread, %d drawn beyond them", len(rnd.vals), rnd.next)
 		}
 	})
 }
