@@ -178,11 +178,22 @@ func (s *Store) setIssuedStatus(ctx context.Context, tx *gorm.DB, id string, st 
 	return nil
 }
 
-// Notify records the event a wallet reports for a batch (§11).
+// Notify records the event a wallet reports for a batch (§11). A batch is one credential's:
+// the statement names it, so the tenant check is a primary-key lookup whatever the planner
+// thinks of the tables (a join on the tenant alone scanned every credential of a fresh,
+// unanalysed database once per notification).
 func (s *Store) Notify(ctx context.Context, tenantID, notificationID, event string) error {
-	res := s.db.WithContext(ctx).Model(&issuedRow{}).
-		Where("notification_id = ? AND credential_id IN (?)", notificationID,
-			s.db.Model(&credentialRow{}).Select("id").Where("tenant_id = ?", tenantID)).
+	db := s.db.WithContext(ctx)
+	var batch []issuedRow
+	if err := db.Select("credential_id").Where("notification_id = ?", notificationID).Limit(1).Find(&batch).Error; err != nil {
+		return mapErr("notify", err)
+	}
+	if len(batch) == 0 {
+		return issuer.ErrNotFound
+	}
+	res := db.Model(&issuedRow{}).
+		Where("notification_id = ? AND credential_id = ? AND credential_id IN (?)", notificationID, batch[0].CredentialID,
+			s.db.Model(&credentialRow{}).Select("id").Where("id = ? AND tenant_id = ?", batch[0].CredentialID, tenantID)).
 		Update("notified_event", event)
 	if res.Error != nil {
 		return mapErr("notify", res.Error)
