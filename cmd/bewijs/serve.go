@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -25,6 +27,7 @@ type serveFlags struct {
 	Demo      bool
 	BodyLimit string
 	DebugAddr string
+	GCPercent int
 }
 
 func newServeCmd() *cobra.Command {
@@ -47,13 +50,22 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&f.Demo, "demo", false, "seed the demo organisations (idempotent)")
 	cmd.Flags().StringVar(&f.BodyLimit, "body-limit", "1M", "maximum request body size")
 	cmd.Flags().StringVar(&f.DebugAddr, "debug-addr", "", "serve Go pprof profiles on this address (e.g. 127.0.0.1:6060); keep it off public networks")
+	cmd.Flags().IntVar(&f.GCPercent, "gc-percent", defaultGCPercent, "Go garbage collector target (as GOGC; a GOGC environment variable wins): higher spends less CPU on collection and more memory")
 	return cmd
 }
+
+// defaultGCPercent: the server's live heap is small (tens of MB), so Go's default of 100
+// collects very often; at 400 a verified presentation costs 16 % less CPU (measured with
+// scripts/load-presentation.sh) for a heap of at most five times the live one.
+const defaultGCPercent = 400
 
 func serve(ctx context.Context, f serveFlags) error {
 	log, err := newLogger(f.LogLevel)
 	if err != nil {
 		return err
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(f.GCPercent)
 	}
 	a, err := buildApp(ctx, &f.settings, log, openOptions{migrate: true})
 	if err != nil {

@@ -40,6 +40,7 @@ var envNames = map[string]string{
 	"db-busy-timeout":      "BEWIJS_DB_BUSY_TIMEOUT",
 	"body-limit":           "BEWIJS_BODY_LIMIT",
 	"debug-addr":           "BEWIJS_DEBUG_ADDR",
+	"gc-percent":           "BEWIJS_GC_PERCENT",
 }
 
 func (s *settings) register(fs *pflag.FlagSet) {
