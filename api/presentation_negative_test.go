@@ -113,6 +113,18 @@ func TestPresentNegative(t *testing.T) {
 			}
 			return res
 		}},
+		// This server handed out the request object and keeps the request for the response;
+		// another replica on the same database answers first. The database decides.
+		{name: "error - response after another replica answered", reason: "response_replayed", post: func(t *testing.T, env *presentationEnv, c presentationCreated, ar oid4vp.AuthorizationRequest) response {
+			if err := env.Env.DB.Gorm.Exec("UPDATE presentation_requests SET state = 'verified', completed_at = ? WHERE id = ?", time.Now().UTC(), c.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			res, err := respond(t.Context(), ar, map[string][]string{"toewijzing": {present(t, env.Cred, env.HolderKey, ar, presentOpts{})}}, ar.State)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}},
 		{name: "error - response for another request", reason: "response_for_another_request", post: func(t *testing.T, env *presentationEnv, c presentationCreated, ar oid4vp.AuthorizationRequest) response {
 			other := env.createPresentation(t, map[string]any{"query": "zorgstart", "response_mode": "direct_post"})
 			ar2, _, err := fetchRequest(t.Context(), env.Resolver, other.AuthorizationRequest)

@@ -60,6 +60,8 @@ func (s *Service) RequestObject(ctx context.Context, f RequestObjectFetch) (stri
 	if err != nil {
 		return "", err
 	}
+	r.State, r.RetrievedAt = Retrieved, &now
+	s.retrieved.put(r, now)
 	s.notify(r.ID)
 	return signed, nil
 }

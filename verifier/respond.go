@@ -46,9 +46,11 @@ func (s *Service) HandleResponse(ctx context.Context, in Response) (oid4vp.Direc
 	if err != nil {
 		return oid4vp.DirectPostResponse{}, err
 	}
-	r, err := s.store.Request(ctx, t.ID, in.ID)
-	if err != nil {
-		return oid4vp.DirectPostResponse{}, err
+	r, ok := s.retrieved.take(t.ID, in.ID)
+	if !ok {
+		if r, err = s.store.Request(ctx, t.ID, in.ID); err != nil {
+			return oid4vp.DirectPostResponse{}, err
+		}
 	}
 	if err := s.acceptable(r); err != nil {
 		return oid4vp.DirectPostResponse{}, s.refuse(ctx, r, err)
@@ -77,6 +79,18 @@ func (s *Service) acceptable(r Request) error {
 		return newFailure(ReasonNotRetrieved, nil, "the request object was never retrieved")
 	}
 	return nil
+}
+
+// conflict says why the database refused to complete r: answered meanwhile (by a concurrent
+// response or on another replica), or expired. r may have come from the retrieved cache, so
+// the database's row decides.
+func (s *Service) conflict(ctx context.Context, r Request) error {
+	if cur, err := s.store.Request(ctx, r.TenantID, r.ID); err == nil {
+		if err := s.acceptable(cur); err != nil {
+			return err
+		}
+	}
+	return newFailure(ReasonReplayed, ErrConflict, "the request was already answered")
 }
 
 // parseResponse reads the form of direct_post, or decrypts the JWE of direct_post.jwt
@@ -173,7 +187,7 @@ func (s *Service) complete(ctx context.Context, slug string, r Request, o Outcom
 	}
 	if err := s.store.Complete(ctx, r.ID, c); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return oid4vp.DirectPostResponse{}, s.refuse(ctx, r, newFailure(ReasonReplayed, err, "the request was already answered"))
+			return oid4vp.DirectPostResponse{}, s.refuse(ctx, r, s.conflict(ctx, r))
 		}
 		return oid4vp.DirectPostResponse{}, err
 	}
@@ -193,7 +207,7 @@ func (s *Service) complete(ctx context.Context, slug string, r Request, o Outcom
 
 // keepEvidence seals the raw vp_token when the tenant keeps evidence.
 func (s *Service) keepEvidence(ctx context.Context, r Request, c *Completion, o *Outcome, raw string) error {
-	set, err := s.store.Settings(ctx, r.TenantID)
+	set, err := s.settings.get(ctx, r.TenantID, s.now(), s.store.Settings)
 	if err != nil || set.EvidenceRetention <= 0 || raw == "" {
 		return err
 	}
@@ -259,6 +273,7 @@ func (s *Service) SaveSettings(ctx context.Context, actor tenant.Principal, slug
 	if err := s.store.SaveSettings(ctx, t.ID, set, s.now()); err != nil {
 		return err
 	}
+	s.settings.forget(t.ID)
 	s.record(ctx, audit.Event{Action: "verifier.settings", Outcome: audit.Success, Actor: actor.Actor(), TenantID: t.ID,
 		Details: map[string]string{"evidence_retention_seconds": fmt.Sprint(int64(set.EvidenceRetention.Seconds()))}})
 	return nil

@@ -110,6 +110,8 @@ type Service struct {
 	pageSecret []byte
 	watch      *watchers
 	webhooks   Webhooks
+	retrieved  *retrievedCache
+	settings   settingsCache
 }
 
 // ServiceOptions wires a Service.
@@ -145,7 +147,8 @@ func NewService(o ServiceOptions) (*Service, error) {
 		o.Now = time.Now
 	}
 	return &Service{cfg: o.Config, store: o.Store, tenants: o.Tenants, certs: o.Certs, sealer: o.Sealer, audit: o.Audit,
-		policy: o.Policy, pipeline: o.Pipeline, now: o.Now, pageSecret: o.PageSecret, watch: newWatchers(), webhooks: o.Webhooks}, nil
+		policy: o.Policy, pipeline: o.Pipeline, now: o.Now, pageSecret: o.PageSecret, watch: newWatchers(), webhooks: o.Webhooks,
+		retrieved: newRetrievedCache(maxRetrievedCached)}, nil
 }
 
 // PageToken is the capability that opens a request's verify page and its live result: an
