@@ -39,6 +39,17 @@ func (eventRow) TableName() string { return "audit_events" }
 
 // Append stores one event.
 func (s *Store) Append(ctx context.Context, e audit.Event) error {
+	row, err := rowOf(e)
+	if err != nil {
+		return err
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("audit: store event: %w", err)
+	}
+	return nil
+}
+
+func rowOf(e audit.Event) (eventRow, error) {
 	row := eventRow{
 		ID: uuid.NewString(), OccurredAt: e.Time.UTC(), Action: e.Action, Outcome: e.Outcome, Actor: e.Actor,
 		TenantID: dbutil.Opt(e.TenantID), Subject: dbutil.Opt(e.Subject), Reason: dbutil.Opt(e.Reason), RequestID: dbutil.Opt(e.RequestID),
@@ -46,14 +57,30 @@ func (s *Store) Append(ctx context.Context, e audit.Event) error {
 	if len(e.Details) > 0 {
 		b, err := json.Marshal(e.Details)
 		if err != nil {
-			return err
+			return eventRow{}, err
 		}
 		row.Details = dbutil.Opt(string(b))
 	}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("audit: store event: %w", err)
+	return row, nil
+}
+
+// InsertColumns and InsertSelect let a store write an event in the same SQL statement as the
+// change it records (on PostgreSQL, a data-modifying CTE): `INSERT INTO audit_events
+// (InsertColumns) SELECT InsertSelect FROM …` with the arguments of InsertArgs. Append is
+// the way for everything else.
+const (
+	InsertColumns = "id, occurred_at, action, outcome, actor, tenant_id, subject, reason, request_id, details"
+	InsertSelect  = "CAST(? AS TEXT), CAST(? AS TIMESTAMP), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), " +
+		"CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
+)
+
+// InsertArgs are the arguments of InsertSelect for e, the same row Append would write.
+func InsertArgs(e audit.Event) ([]any, error) {
+	r, err := rowOf(e)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return []any{r.ID, r.OccurredAt, r.Action, r.Outcome, r.Actor, r.TenantID, r.Subject, r.Reason, r.RequestID, r.Details}, nil
 }
 
 // Filter selects events for List.
