@@ -31,8 +31,8 @@ func didProblem(err error) error {
 	if !errors.As(err, &de) {
 		return err
 	}
-	reason := de.Kind.String()
-	switch de.Kind {
+	reason := de.Reason.String()
+	switch de.Reason {
 	case did.InvalidDID, did.UnsupportedMethod, did.RefusedTarget:
 		return &Problem{Type: problemBase + "invalid-input", Title: "Invalid input", Status: http.StatusBadRequest,
 			Detail: "the DID cannot be resolved: " + reason, InvalidParams: []InvalidParam{{Name: "did", Reason: reason}}}

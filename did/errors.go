@@ -3,6 +3,8 @@ package did
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sociaaldomein/bewijs/internal/fault"
 )
 
 // ErrorKind classifies why a DID operation failed. Callers map kinds to responses
@@ -47,79 +49,54 @@ func (k ErrorKind) String() string {
 	return kindNames[k]
 }
 
+// Package names this package in error texts (fault.Reason).
+func (ErrorKind) Package() string { return "did" }
+
 // Sentinel errors for errors.Is; they match any *Error of the same kind.
 var (
-	ErrNotFound          = &Error{Kind: NotFound}
-	ErrInvalidDocument   = &Error{Kind: InvalidDocument}
-	ErrUnsupportedMethod = &Error{Kind: UnsupportedMethod}
-	ErrRefusedTarget     = &Error{Kind: RefusedTarget}
-	ErrInvalidDID        = &Error{Kind: InvalidDID}
-	ErrKeyNotFound       = &Error{Kind: KeyNotFound}
-	ErrUnavailable       = &Error{Kind: Unavailable}
+	ErrNotFound          = sentinel(NotFound)
+	ErrInvalidDocument   = sentinel(InvalidDocument)
+	ErrUnsupportedMethod = sentinel(UnsupportedMethod)
+	ErrRefusedTarget     = sentinel(RefusedTarget)
+	ErrInvalidDID        = sentinel(InvalidDID)
+	ErrKeyNotFound       = sentinel(KeyNotFound)
+	ErrUnavailable       = sentinel(Unavailable)
 )
+
+func sentinel(k ErrorKind) *Error { return &Error{Reason: k, Detail: k.String()} }
 
 // maxDIDInMessage bounds how much of an (attacker supplied) DID ends up in a message.
 const maxDIDInMessage = 200
 
-// Error is the error type of this package and of the method packages below it.
-// Err is the internal cause; it never contains DID document bodies.
-type Error struct {
-	Kind ErrorKind
-	DID  string
-	Err  error
-}
+// Error is the error type of this package and of the method packages below it: Reason is its
+// kind, Subject the DID concerned (truncated), Cause the internal cause, which never contains
+// DID document bodies.
+type Error = fault.Error[ErrorKind]
 
 // NewError returns a fresh *Error.
 func NewError(kind ErrorKind, did string, err error) *Error {
-	return &Error{Kind: kind, DID: did, Err: err}
+	return &Error{Reason: kind, Detail: kind.String(), Subject: truncate(did, maxDIDInMessage), Cause: err}
 }
 
 // Errorf returns a fresh *Error whose cause is built with fmt.Errorf.
 func Errorf(kind ErrorKind, did string, format string, args ...any) *Error {
-	return &Error{Kind: kind, DID: did, Err: fmt.Errorf(format, args...)}
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	msg := "did: " + e.Kind.String()
-	if e.DID != "" {
-		msg += " " + truncate(e.DID, maxDIDInMessage)
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is a sentinel (an *Error with only a Kind) of the same kind.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	if !ok || t.DID != "" || t.Err != nil {
-		return false
-	}
-	return t.Kind == e.Kind
+	return NewError(kind, did, fmt.Errorf(format, args...))
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or 0 if there is none.
 func KindOf(err error) ErrorKind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return 0
+	k, _ := fault.ReasonOf[ErrorKind](err)
+	return k
 }
 
 // WithDID returns err with its DID set to did when err is an *Error without a DID.
 // Other errors, and *Errors that already name a DID, are returned unchanged.
 func WithDID(err error, did string) error {
 	var e *Error
-	if !errors.As(err, &e) || e.DID != "" {
+	if !errors.As(err, &e) || e.Subject != "" {
 		return err
 	}
-	return &Error{Kind: e.Kind, DID: did, Err: e.Err}
+	return NewError(e.Reason, did, e.Cause)
 }
 
 func truncate(s string, n int) string {

@@ -18,7 +18,7 @@ func TestError_Is(t *testing.T) {
 		{"ok - wrapped", fmt.Errorf("resolving: %w", Errorf(Unavailable, "did:web:a", "timeout")), ErrUnavailable, true},
 		{"ok - cause still reachable", NewError(InvalidDocument, "", ErrPrivateKeyMaterial), ErrPrivateKeyMaterial, true},
 		{"error - other kind", NewError(NotFound, "did:web:a", nil), ErrUnavailable, false},
-		{"error - non-sentinel target", NewError(NotFound, "did:web:a", nil), NewError(NotFound, "did:web:a", nil), false},
+		{"ok - any error of the same kind", NewError(NotFound, "did:web:a", nil), NewError(NotFound, "did:web:b", nil), true},
 		{"error - plain error", errors.New("x"), ErrNotFound, false},
 	}
 	for _, tt := range tests {
@@ -65,8 +65,8 @@ func TestWithDID(t *testing.T) {
 			if !errors.As(WithDID(tt.err, "did:web:a"), &e) {
 				t.Fatal("not an *Error")
 			}
-			if e.DID != tt.wantDID {
-				t.Fatalf("DID = %q, want %q", e.DID, tt.wantDID)
+			if e.Subject != tt.wantDID {
+				t.Fatalf("DID = %q, want %q", e.Subject, tt.wantDID)
 			}
 		})
 	}
@@ -88,7 +88,7 @@ func TestError_Error(t *testing.T) {
 		{"ok - kind only", ErrKeyNotFound, "did: key not found"},
 		{"ok - long DID truncated", NewError(InvalidDID, "did:x:"+strings.Repeat("a", 500), nil),
 			"did: invalid DID did:x:" + strings.Repeat("a", maxDIDInMessage-6) + "..."},
-		{"ok - unknown kind", &Error{Kind: 99}, "did: error kind 99"},
+		{"ok - unknown kind", NewError(99, "", nil), "did: error kind 99"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

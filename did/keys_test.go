@@ -45,8 +45,8 @@ func TestDocument_Key(t *testing.T) {
 					t.Fatalf("err = %v, want kind %v", err, tt.wantKind)
 				}
 				var e *Error
-				if errors.As(err, &e) && e.Kind != InvalidDID && e.DID != doc.ID {
-					t.Fatalf("error DID = %q, want %q", e.DID, doc.ID)
+				if errors.As(err, &e) && e.Reason != InvalidDID && e.Subject != doc.ID {
+					t.Fatalf("error DID = %q, want %q", e.Subject, doc.ID)
 				}
 				return
 			}

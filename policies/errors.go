@@ -1,8 +1,9 @@
 package policies
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/sociaaldomein/bewijs/internal/fault"
 )
 
 // ErrorKind classifies why loading or evaluating policies failed.
@@ -48,65 +49,43 @@ func (k ErrorKind) String() string {
 	return kindNames[k]
 }
 
+// Package names this package in error texts (fault.Reason).
+func (ErrorKind) Package() string { return "policies" }
+
 // Sentinel errors for errors.Is; each matches any *Error of its kind.
 var (
-	ErrLoadFailed      = &Error{Kind: LoadFailed}
-	ErrCompileFailed   = &Error{Kind: CompileFailed}
-	ErrTestsFailed     = &Error{Kind: TestsFailed}
-	ErrUnknownPolicy   = &Error{Kind: UnknownPolicy}
-	ErrUnknownQuery    = &Error{Kind: UnknownQuery}
-	ErrInvalidInput    = &Error{Kind: InvalidInput}
-	ErrEvalFailed      = &Error{Kind: EvalFailed}
-	ErrInvalidDecision = &Error{Kind: InvalidDecision}
+	ErrLoadFailed      = sentinel(LoadFailed)
+	ErrCompileFailed   = sentinel(CompileFailed)
+	ErrTestsFailed     = sentinel(TestsFailed)
+	ErrUnknownPolicy   = sentinel(UnknownPolicy)
+	ErrUnknownQuery    = sentinel(UnknownQuery)
+	ErrInvalidInput    = sentinel(InvalidInput)
+	ErrEvalFailed      = sentinel(EvalFailed)
+	ErrInvalidDecision = sentinel(InvalidDecision)
 )
 
-// Error is the error type of this package. Name is the policy or named query concerned, if any;
-// Err the cause (OPA's errors name the file and line).
-type Error struct {
-	Kind ErrorKind
-	Name string
-	Err  error
-}
+func sentinel(k ErrorKind) *Error { return &Error{Reason: k, Detail: k.String()} }
 
-// newError returns a fresh *Error.
+// Error is the error type of this package: Reason is its kind, Subject the quoted policy or
+// named query concerned, if any, Cause the cause (OPA's errors name the file and line).
+type Error = fault.Error[ErrorKind]
+
+// newError returns a fresh *Error about the policy or named query name ("" for none).
 func newError(kind ErrorKind, name string, err error) *Error {
-	return &Error{Kind: kind, Name: name, Err: err}
+	e := &Error{Reason: kind, Detail: kind.String(), Cause: err}
+	if name != "" {
+		e.Subject = fmt.Sprintf("%q", name)
+	}
+	return e
 }
 
 // errorf returns a fresh *Error whose cause is built with fmt.Errorf.
 func errorf(kind ErrorKind, name, format string, args ...any) *Error {
-	return &Error{Kind: kind, Name: name, Err: fmt.Errorf(format, args...)}
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	msg := "policies: " + e.Kind.String()
-	if e.Name != "" {
-		msg += " " + fmt.Sprintf("%q", e.Name)
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is a sentinel (an *Error with only a Kind) of the same kind.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	if !ok || t.Name != "" || t.Err != nil {
-		return false
-	}
-	return t.Kind == e.Kind
+	return newError(kind, name, fmt.Errorf(format, args...))
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or 0 if there is none.
 func KindOf(err error) ErrorKind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return 0
+	k, _ := fault.ReasonOf[ErrorKind](err)
+	return k
 }

@@ -196,7 +196,7 @@ func TestResolver_Resolve_Errors(t *testing.T) {
 				t.Fatalf("Resolve took %s: the timeout did not apply", time.Since(start))
 			}
 			var e *did.Error
-			if !errors.As(err, &e) || e.DID != id {
+			if !errors.As(err, &e) || e.Subject != id {
 				t.Fatalf("error does not name the DID: %v", err)
 			}
 		})

@@ -1,6 +1,6 @@
 // Package fault is the one shape of the typed errors of bewijs' leaf packages: a reason the
-// caller can switch on, a detail safe to show (never claim values or personal data), and the
-// internal cause. Each package keeps its own Reason type, so its errors stay its own type
+// caller can switch on, a detail safe to show (never claim values or personal data), what the
+// error concerns (a DID, a policy name; optional), and the internal cause. Each package keeps its own Reason type, so its errors stay its own type
 // (fault.Error[statuslist.Reason] is not fault.Error[w3cvc.Reason]). It imports only the
 // standard library.
 package fault
@@ -20,7 +20,9 @@ type Reason interface {
 type Error[R Reason] struct {
 	Reason R
 	Detail string
-	Cause  error
+	// Subject is what the error concerns, shown after the detail; "" for none.
+	Subject string
+	Cause   error
 }
 
 // New returns a fresh *Error with a Detail built by fmt.Sprintf.
@@ -30,6 +32,9 @@ func New[R Reason](r R, cause error, format string, args ...any) *Error[R] {
 
 func (e *Error[R]) Error() string {
 	msg := e.Reason.Package() + ": " + e.Detail
+	if e.Subject != "" {
+		msg += " " + e.Subject
+	}
 	if e.Cause != nil {
 		msg += ": " + e.Cause.Error()
 	}

@@ -38,6 +38,10 @@ func TestError(t *testing.T) {
 			}
 		})
 	}
+	about := &fault.Error[alpha]{Reason: "unknown", Detail: "not found", Subject: "did:web:example.nl", Cause: io.EOF}
+	if got := about.Error(); got != "alpha: not found did:web:example.nl: EOF" {
+		t.Errorf("Error() with a subject = %q", got)
+	}
 	wrapped := errors.Join(errors.New("context"), err)
 	if r, ok := fault.ReasonOf[alpha](wrapped); !ok || r != "expired" {
 		t.Errorf("ReasonOf = %q %v", r, ok)

@@ -1,8 +1,9 @@
 package sdjwt
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/sociaaldomein/bewijs/internal/fault"
 )
 
 // ErrorCode says why an SD-JWT was refused. Callers map codes to protocol errors
@@ -49,60 +50,38 @@ func (c ErrorCode) String() string {
 	return codeNames[c]
 }
 
+// Package names this package in error texts (fault.Reason).
+func (ErrorCode) Package() string { return "sdjwt" }
+
 // Sentinel errors for errors.Is; each matches any *Error with the same code.
 var (
-	ErrMalformed   = &Error{Code: CodeMalformed}
-	ErrSignature   = &Error{Code: CodeSignature}
-	ErrExpired     = &Error{Code: CodeExpired}
-	ErrNotYetValid = &Error{Code: CodeNotYetValid}
-	ErrDigest      = &Error{Code: CodeDigest}
-	ErrKeyBinding  = &Error{Code: CodeKeyBinding}
-	ErrUnsupported = &Error{Code: CodeUnsupported}
+	ErrMalformed   = sentinel(CodeMalformed)
+	ErrSignature   = sentinel(CodeSignature)
+	ErrExpired     = sentinel(CodeExpired)
+	ErrNotYetValid = sentinel(CodeNotYetValid)
+	ErrDigest      = sentinel(CodeDigest)
+	ErrKeyBinding  = sentinel(CodeKeyBinding)
+	ErrUnsupported = sentinel(CodeUnsupported)
 )
 
-// Error is the error type of this package. Err is the internal cause; it never holds
-// disclosure contents, only names and digests.
-type Error struct {
-	Code ErrorCode
-	Err  error
-}
+func sentinel(c ErrorCode) *Error { return &Error{Reason: c, Detail: c.String()} }
+
+// Error is the error type of this package: Reason is its code, Cause the internal cause,
+// which never holds disclosure contents, only names and digests.
+type Error = fault.Error[ErrorCode]
 
 // newError returns a fresh *Error with a cause built by fmt.Errorf.
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
+	return &Error{Reason: code, Detail: code.String(), Cause: fmt.Errorf(format, args...)}
 }
 
 // wrapError returns a fresh *Error around err.
 func wrapError(code ErrorCode, msg string, err error) *Error {
-	return &Error{Code: code, Err: fmt.Errorf("%s: %w", msg, err)}
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	msg := "sdjwt: " + e.Code.String()
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is a sentinel (an *Error without a cause) of the same code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	if !ok || t.Err != nil {
-		return false
-	}
-	return t.Code == e.Code
+	return &Error{Reason: code, Detail: code.String(), Cause: fmt.Errorf("%s: %w", msg, err)}
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or 0 if there is none.
 func CodeOf(err error) ErrorCode {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return 0
+	c, _ := fault.ReasonOf[ErrorCode](err)
+	return c
 }
