@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
 
 	"github.com/sociaaldomein/bewijs/did"
+	"github.com/sociaaldomein/bewijs/did/didtest"
 	"github.com/sociaaldomein/bewijs/did/jwk"
 )
 
@@ -25,36 +23,7 @@ const (
 type equaler interface{ Equal(crypto.PublicKey) bool }
 
 func TestNew_Resolve_RoundTrip(t *testing.T) {
-	edPub, _, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		pub  crypto.PublicKey
-	}{
-		{"ok - Ed25519", edPub},
-		{"ok - P-256", mustECDSA(t, elliptic.P256())},
-		{"ok - P-384", mustECDSA(t, elliptic.P384())},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			id, err := jwk.New(tt.pub)
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			doc, err := jwk.Resolver{}.Resolve(context.Background(), id)
-			if err != nil {
-				t.Fatalf("Resolve: %v", err)
-			}
-			for _, rel := range []did.Relationship{did.AssertionMethod, did.Authentication} {
-				got, err := doc.Key(id+"#0", rel)
-				if err != nil || !got.(equaler).Equal(tt.pub) {
-					t.Fatalf("Key(%s) = %v, %v", rel, got, err)
-				}
-			}
-		})
-	}
+	didtest.RoundTrip(t, didtest.Method{New: jwk.New, Resolver: jwk.Resolver{}, KeyID: func(id string) string { return id + "#0" }}, nil)
 }
 
 func TestResolve_SpecExample(t *testing.T) {
@@ -116,78 +85,23 @@ func TestResolve_Use(t *testing.T) {
 
 func TestResolve_Errors(t *testing.T) {
 	enc := func(s string) string { return "did:jwk:" + base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	tests := []struct {
-		name     string
-		did      string
-		wantKind did.ErrorKind
-	}{
-		{"error - private key", enc(`{"kty":"EC","crv":"P-256","x":"acbIQiuMs3i8_uszEjJ2tpTtRM4EU3yz91PH6CdH2V0","y":"_KcyLj9vWMptnmKtm46GqDz8wf74I5LKgrl2GzH3nSE","d":"AAAA"}`), did.InvalidDID},
-		{"error - symmetric key", enc(`{"kty":"oct","k":"c2VjcmV0"}`), did.InvalidDID},
-		{"error - X25519 spec example", specX25519, did.UnsupportedMethod},
-		{"error - not JSON", enc(`not json`), did.InvalidDID},
-		{"error - JSON array", enc(`[1]`), did.InvalidDID},
-		{"error - invalid UTF-8", enc("{\"kty\":\"\xff\"}"), did.InvalidDID},
-		{"error - not base64url", "did:jwk:eyJ.rdHki", did.InvalidDID},
-		{"error - padded", specP256 + "%3D", did.InvalidDID},
-		{"error - DID URL", specP256 + "#0", did.InvalidDID},
-		{"error - other method", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", did.UnsupportedMethod},
-		{"error - empty", "did:jwk:", did.InvalidDID},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := jwk.Resolver{}.Resolve(context.Background(), tt.did)
-			if did.KindOf(err) != tt.wantKind {
-				t.Fatalf("err = %v, want kind %v", err, tt.wantKind)
-			}
-		})
-	}
-}
-
-func TestNew_Errors(t *testing.T) {
-	_, edPriv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		pub  crypto.PublicKey
-	}{
-		{"error - private key", edPriv},
-		{"error - P-521", mustECDSA(t, elliptic.P521())},
-		{"error - nil", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if id, err := jwk.New(tt.pub); err == nil {
-				t.Fatalf("New = %q, want error", id)
-			}
-		})
-	}
-}
-
-func FuzzResolve(f *testing.F) {
-	for _, s := range []string{specP256, specX25519, "did:jwk:e30", "did:jwk:"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		doc, err := jwk.Resolver{}.Resolve(context.Background(), s)
-		if err != nil {
-			if did.KindOf(err) == 0 {
-				t.Fatalf("untyped error: %v", err)
-			}
-			return
-		}
-		if _, err := doc.VerificationMethod[0].PublicKey(); err != nil {
-			t.Fatalf("resolved document has no usable key: %v", err)
-		}
+	didtest.ResolveErrors(t, jwk.Resolver{}, []didtest.ErrorCase{
+		{Name: "error - private key", DID: enc(`{"kty":"EC","crv":"P-256","x":"acbIQiuMs3i8_uszEjJ2tpTtRM4EU3yz91PH6CdH2V0","y":"_KcyLj9vWMptnmKtm46GqDz8wf74I5LKgrl2GzH3nSE","d":"AAAA"}`), Kind: did.InvalidDID},
+		{Name: "error - symmetric key", DID: enc(`{"kty":"oct","k":"c2VjcmV0"}`), Kind: did.InvalidDID},
+		{Name: "error - X25519 spec example", DID: specX25519, Kind: did.UnsupportedMethod},
+		{Name: "error - not JSON", DID: enc(`not json`), Kind: did.InvalidDID},
+		{Name: "error - JSON array", DID: enc(`[1]`), Kind: did.InvalidDID},
+		{Name: "error - invalid UTF-8", DID: enc("{\"kty\":\"\xff\"}"), Kind: did.InvalidDID},
+		{Name: "error - not base64url", DID: "did:jwk:eyJ.rdHki", Kind: did.InvalidDID},
+		{Name: "error - padded", DID: specP256 + "%3D", Kind: did.InvalidDID},
+		{Name: "error - DID URL", DID: specP256 + "#0", Kind: did.InvalidDID},
+		{Name: "error - other method", DID: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", Kind: did.UnsupportedMethod},
+		{Name: "error - empty", DID: "did:jwk:", Kind: did.InvalidDID},
 	})
 }
 
-func mustECDSA(t *testing.T, c elliptic.Curve) *ecdsa.PublicKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(c, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &k.PublicKey
+func TestNew_Errors(t *testing.T) { didtest.NewErrors(t, jwk.New) }
+
+func FuzzResolve(f *testing.F) {
+	didtest.Fuzz(f, jwk.Resolver{}, specP256, specX25519, "did:jwk:e30", "did:jwk:")
 }

@@ -5,14 +5,14 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/sociaaldomein/bewijs/did"
+	"github.com/sociaaldomein/bewijs/did/didtest"
 	"github.com/sociaaldomein/bewijs/did/key"
 )
 
@@ -24,46 +24,19 @@ const (
 
 type equaler interface{ Equal(crypto.PublicKey) bool }
 
+var method = didtest.Method{New: key.New, Resolver: key.Resolver{}, KeyID: func(id string) string { return id + "#" + id[len("did:key:"):] }}
+
 func TestNew_Resolve_RoundTrip(t *testing.T) {
-	edPub, _, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name       string
-		pub        crypto.PublicKey
-		wantPrefix string
-	}{
-		{"ok - Ed25519", edPub, "did:key:z6Mk"},
-		{"ok - P-256", mustECDSA(t, elliptic.P256()), "did:key:zDn"},
-		{"ok - P-384", mustECDSA(t, elliptic.P384()), "did:key:z82"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			id, err := key.New(tt.pub)
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			if len(id) < len(tt.wantPrefix) || id[:len(tt.wantPrefix)] != tt.wantPrefix {
-				t.Fatalf("New = %q, want prefix %q", id, tt.wantPrefix)
-			}
-			doc, err := key.Resolver{}.Resolve(context.Background(), id)
-			if err != nil {
-				t.Fatalf("Resolve: %v", err)
-			}
-			vmID := id + "#" + id[len("did:key:"):]
-			for _, rel := range []did.Relationship{did.AssertionMethod, did.Authentication} {
-				got, err := doc.Key(vmID, rel)
-				if err != nil || !got.(equaler).Equal(tt.pub) {
-					t.Fatalf("Key(%s) = %v, %v", rel, got, err)
-				}
-			}
-			direct, err := key.PublicKey(vmID)
-			if err != nil || !direct.(equaler).Equal(tt.pub) {
-				t.Fatalf("PublicKey = %v, %v", direct, err)
-			}
-		})
-	}
+	prefixes := map[string]string{"ok - Ed25519": "did:key:z6Mk", "ok - P-256": "did:key:zDn", "ok - P-384": "did:key:z82"}
+	didtest.RoundTrip(t, method, func(t *testing.T, k didtest.Key, id string) {
+		if want := prefixes[k.Name]; !strings.HasPrefix(id, want) {
+			t.Fatalf("New = %q, want prefix %q", id, want)
+		}
+		direct, err := key.PublicKey(method.KeyID(id))
+		if err != nil || !direct.(equaler).Equal(k.Pub) {
+			t.Fatalf("PublicKey = %v, %v", direct, err)
+		}
+	})
 }
 
 func TestResolve_SpecVectors(t *testing.T) {
@@ -131,71 +104,25 @@ func TestResolve_Document(t *testing.T) {
 }
 
 func TestResolve_Errors(t *testing.T) {
-	tests := []struct {
-		name     string
-		did      string
-		wantKind did.ErrorKind
-	}{
-		{"error - secp256k1", "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", did.UnsupportedMethod},
-		{"error - P-521", "did:key:z2J9gaYxrKVpdoG9A4gRnmpnRCcxU6agDtFVVBVdn1JedouoZN7SzcyREXXzWgt3gGiwpoHq7K68X4m32D8HgzG8wv3sY5j7", did.UnsupportedMethod},
-		{"error - other method", "did:web:example.com", did.UnsupportedMethod},
-		{"error - not base58btc", "did:key:u6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", did.InvalidDID},
-		{"error - invalid base58", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2do0", did.InvalidDID},
-		{"error - short Ed25519 key", "did:key:" + multibase([]byte{0xed, 0x01, 1, 2, 3}), did.InvalidDID},
-		{"error - uncompressed P-256", "did:key:" + multibase(append([]byte{0x80, 0x24, 0x04}, make([]byte, 64)...)), did.InvalidDID},
-		{"error - version prefix", "did:key:1:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", did.InvalidDID},
-		{"error - DID URL", vectorEd25519 + "#z6Mk", did.InvalidDID},
-		{"error - only prefix", "did:key:z", did.InvalidDID},
-		{"error - empty", "", did.InvalidDID},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := key.Resolver{}.Resolve(context.Background(), tt.did)
-			if did.KindOf(err) != tt.wantKind {
-				t.Fatalf("err = %v, want kind %v", err, tt.wantKind)
-			}
-		})
-	}
+	didtest.ResolveErrors(t, key.Resolver{}, []didtest.ErrorCase{
+		{Name: "error - secp256k1", DID: "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", Kind: did.UnsupportedMethod},
+		{Name: "error - P-521", DID: "did:key:z2J9gaYxrKVpdoG9A4gRnmpnRCcxU6agDtFVVBVdn1JedouoZN7SzcyREXXzWgt3gGiwpoHq7K68X4m32D8HgzG8wv3sY5j7", Kind: did.UnsupportedMethod},
+		{Name: "error - other method", DID: "did:web:example.com", Kind: did.UnsupportedMethod},
+		{Name: "error - not base58btc", DID: "did:key:u6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", Kind: did.InvalidDID},
+		{Name: "error - invalid base58", DID: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2do0", Kind: did.InvalidDID},
+		{Name: "error - short Ed25519 key", DID: "did:key:" + multibase([]byte{0xed, 0x01, 1, 2, 3}), Kind: did.InvalidDID},
+		{Name: "error - uncompressed P-256", DID: "did:key:" + multibase(append([]byte{0x80, 0x24, 0x04}, make([]byte, 64)...)), Kind: did.InvalidDID},
+		{Name: "error - version prefix", DID: "did:key:1:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", Kind: did.InvalidDID},
+		{Name: "error - DID URL", DID: vectorEd25519 + "#z6Mk", Kind: did.InvalidDID},
+		{Name: "error - only prefix", DID: "did:key:z", Kind: did.InvalidDID},
+		{Name: "error - empty", DID: "", Kind: did.InvalidDID},
+	})
 }
 
-func TestNew_Errors(t *testing.T) {
-	_, edPriv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		pub  crypto.PublicKey
-	}{
-		{"error - P-521", mustECDSA(t, elliptic.P521())},
-		{"error - private key", edPriv},
-		{"error - nil", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if id, err := key.New(tt.pub); err == nil {
-				t.Fatalf("New = %q, want error", id)
-			}
-		})
-	}
-}
+func TestNew_Errors(t *testing.T) { didtest.NewErrors(t, key.New) }
 
 func FuzzResolve(f *testing.F) {
-	for _, s := range []string{vectorEd25519, vectorP256, "did:key:z", "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		doc, err := key.Resolver{}.Resolve(context.Background(), s)
-		if err != nil {
-			if did.KindOf(err) == 0 {
-				t.Fatalf("untyped error: %v", err)
-			}
-			return
-		}
-		if _, err := doc.Key(doc.AssertionMethod[0], did.AssertionMethod); err != nil {
-			t.Fatalf("resolved document has no usable key: %v", err)
-		}
-	})
+	didtest.Fuzz(f, key.Resolver{}, vectorEd25519, vectorP256, "did:key:z", "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme")
 }
 
 // multibase encodes b as base58btc with the "z" prefix (leading zero bytes do not occur here).
@@ -208,13 +135,4 @@ func multibase(b []byte) string {
 		out = append([]byte{alphabet[mod.Int64()]}, out...)
 	}
 	return "z" + string(out)
-}
-
-func mustECDSA(t *testing.T, c elliptic.Curve) *ecdsa.PublicKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(c, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &k.PublicKey
 }
