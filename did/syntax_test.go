@@ -5,14 +5,39 @@ import (
 	"testing"
 )
 
+// splitCase is an input of a parser that splits it in two, and the parts it must give; an
+// error must be InvalidDID.
+type splitCase struct {
+	name         string
+	in           string
+	want1, want2 string
+	wantErr      bool
+}
+
+func checkSplit(t *testing.T, split func(string) (string, string, error), tests []splitCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b, err := split(tt.in)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if err != nil {
+				if KindOf(err) != InvalidDID {
+					t.Fatalf("kind = %v, want InvalidDID", KindOf(err))
+				}
+				return
+			}
+			if a != tt.want1 || b != tt.want2 {
+				t.Fatalf("got (%q, %q), want (%q, %q)", a, b, tt.want1, tt.want2)
+			}
+		})
+	}
+}
+
+// ParseDID gives the method and the method-specific id.
 func TestParseDID(t *testing.T) {
-	tests := []struct {
-		name       string
-		in         string
-		wantMethod string
-		wantID     string
-		wantErr    bool
-	}{
+	checkSplit(t, ParseDID, []splitCase{
 		{"ok - web", "did:web:example.com", "web", "example.com", false},
 		{"ok - web with port and path", "did:web:localhost%3A8080:o:gemeente-utrecht", "web", "localhost%3A8080:o:gemeente-utrecht", false},
 		{"ok - key", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "key", "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", false},
@@ -26,34 +51,12 @@ func TestParseDID(t *testing.T) {
 		{"error - bad percent encoding", "did:web:example.com%3", "", "", true},
 		{"error - space", "did:web:exa mple.com", "", "", true},
 		{"error - too long", "did:web:" + strings.Repeat("a", MaxLength), "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			method, id, err := ParseDID(tt.in)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if err != nil {
-				if KindOf(err) != InvalidDID {
-					t.Fatalf("kind = %v, want InvalidDID", KindOf(err))
-				}
-				return
-			}
-			if method != tt.wantMethod || id != tt.wantID {
-				t.Fatalf("got (%q, %q), want (%q, %q)", method, id, tt.wantMethod, tt.wantID)
-			}
-		})
-	}
+	})
 }
 
+// ParseDIDURL gives the DID and the fragment.
 func TestParseDIDURL(t *testing.T) {
-	tests := []struct {
-		name         string
-		in           string
-		wantDID      string
-		wantFragment string
-		wantErr      bool
-	}{
+	checkSplit(t, ParseDIDURL, []splitCase{
 		{"ok - fragment", "did:web:example.com#key-1", "did:web:example.com", "key-1", false},
 		{"ok - no fragment", "did:web:example.com", "did:web:example.com", "", false},
 		{"ok - did:key fragment", "did:key:z6Mk#z6Mk", "did:key:z6Mk", "z6Mk", false},
@@ -66,24 +69,7 @@ func TestParseDIDURL(t *testing.T) {
 		{"error - bad fragment char", "did:web:example.com#key 1", "", "", true},
 		{"error - second hash", "did:web:example.com#a#b", "", "", true},
 		{"error - empty", "", "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, frag, err := ParseDIDURL(tt.in)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if err != nil {
-				if KindOf(err) != InvalidDID {
-					t.Fatalf("kind = %v, want InvalidDID", KindOf(err))
-				}
-				return
-			}
-			if d != tt.wantDID || frag != tt.wantFragment {
-				t.Fatalf("got (%q, %q), want (%q, %q)", d, frag, tt.wantDID, tt.wantFragment)
-			}
-		})
-	}
+	})
 }
 
 func TestMethod(t *testing.T) {

@@ -15,14 +15,7 @@ import (
 // TestRegoTests runs the test_ rules of the embedded policies with OPA's tester, one subtest
 // per Rego test, so `go test` fails on any failing Rego test.
 func TestRegoTests(t *testing.T) {
-	files, err := readFiles("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, all, err := parse(files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := embeddedModules(t)
 	results, err := runRegoTests(t.Context(), all)
 	if err != nil {
 		t.Fatal(err)
@@ -50,14 +43,7 @@ func TestRegoTests(t *testing.T) {
 // deny rule must be tested (issue 5: declareren and trust, with the lib helpers they share):
 // a rule none of the tests makes fire shows up as a line not covered.
 func TestRegoTestsCoverEveryRule(t *testing.T) {
-	files, err := readFiles("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, all, err := parse(files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := embeddedModules(t)
 	cov := cover.New()
 	ch, err := tester.NewRunner().
 		SetCompiler(ast.NewCompiler().WithCapabilities(capabilities())).
@@ -93,10 +79,7 @@ func TestRegoTestsCoverEveryRule(t *testing.T) {
 
 // Every policy file has its own Rego test file.
 func TestEveryPolicyFileHasRegoTests(t *testing.T) {
-	files, err := readFiles("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := embeddedFiles(t)
 	var names []string
 	for _, f := range files {
 		names = append(names, f.Name)
@@ -111,14 +94,7 @@ func TestEveryPolicyFileHasRegoTests(t *testing.T) {
 // The embedded policies also pass OPA's strict checks (unused variables and imports, ...),
 // which the engine does not impose on a policy directory.
 func TestEmbeddedPoliciesCompileStrictly(t *testing.T) {
-	files, err := readFiles("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, all, err := parse(files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := embeddedModules(t)
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithStrict(true)
 	if c.Compile(all); c.Failed() {
 		t.Fatal(c.Errors)
@@ -130,10 +106,7 @@ func TestEmbeddedPoliciesCompileStrictly(t *testing.T) {
 
 // The embedded .rego files are as `opa fmt` writes them.
 func TestRegoFilesAreFormatted(t *testing.T) {
-	files, err := readFiles("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := embeddedFiles(t)
 	for _, f := range files {
 		out, err := format.SourceWithOpts(f.Name, f.Src, format.Opts{RegoVersion: ast.RegoV1})
 		if err != nil {
@@ -143,4 +116,24 @@ func TestRegoFilesAreFormatted(t *testing.T) {
 			t.Errorf("%s is not formatted; opa fmt would write:\n%s", f.Name, out)
 		}
 	}
+}
+
+// embeddedFiles are the embedded policy files with their tests.
+func embeddedFiles(t *testing.T) []file {
+	t.Helper()
+	files, err := readFiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// embeddedModules are the embedded policy files and their tests, parsed.
+func embeddedModules(t *testing.T) map[string]*ast.Module {
+	t.Helper()
+	_, all, err := parse(embeddedFiles(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
 }
