@@ -91,16 +91,7 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	cfg := api.DefaultConfig()
 	cfg.PublicURL, _ = url.Parse(base)
 	cfg.BodyLimit = "16K"
-	webCfg := web.DefaultConfig()
-	webCfg.InsecureLocalhost = true
-	webResolver, err := web.NewResolver(webCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dids, err := resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dids := localResolver(t)
 	ca := pki.NewAuthority(pki.AuthorityOptions{Store: pkistore.New(db.Gorm), Keys: keys.NewLocal(env.Master), Audit: env.AuditLog})
 	certs := tenant.NewCertService(tenant.CertOptions{Tenants: env.Service, Store: pkistore.New(db.Gorm), CA: ca})
 	engine := newPolicyEngine(t, policyDir)
@@ -228,4 +219,21 @@ func (s *testServer) postJSON(t *testing.T, path, key string, v any) response {
 		t.Fatal(err)
 	}
 	return s.do(t, http.MethodPost, path, key, "application/json", b)
+}
+
+// localResolver resolves did:web (http and loopback allowed, for test servers), did:key and
+// did:jwk.
+func localResolver(t testing.TB) *resolver.Multi {
+	t.Helper()
+	webCfg := web.DefaultConfig()
+	webCfg.InsecureLocalhost = true
+	webResolver, err := web.NewResolver(webCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dids, err := resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dids
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/sociaaldomein/bewijs/api"
 	"github.com/sociaaldomein/bewijs/did/resolver"
-	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/audit"
 	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/internal/demo"
@@ -61,7 +60,7 @@ func startReplicas(t *testing.T, e migrationstest.Engine, n int, opts replicaOpt
 	if err := keys.GenerateMasterKeyFile(masterPath, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	dids := replicaResolver(t)
+	dids := localResolver(t)
 	dbURL := e.URL(t)
 	replicas := make([]replica, n)
 	handlers := make([]http.Handler, n)
@@ -149,21 +148,6 @@ type testLogWriter struct{ t *testing.T }
 func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
-}
-
-func replicaResolver(t *testing.T) *resolver.Multi {
-	t.Helper()
-	webCfg := web.DefaultConfig()
-	webCfg.InsecureLocalhost = true
-	webResolver, err := web.NewResolver(webCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dids, err := resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dids
 }
 
 // assertMetrics: the replicas' bewijs_credentials_issued_total add up to want, and every
