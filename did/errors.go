@@ -43,10 +43,7 @@ var kindNames = [...]string{
 
 // String returns a short, human readable name of the kind.
 func (k ErrorKind) String() string {
-	if k <= 0 || int(k) >= len(kindNames) {
-		return fmt.Sprintf("error kind %d", int(k))
-	}
-	return kindNames[k]
+	return fault.NameOf(kindNames[:], k, "error kind")
 }
 
 // Package names this package in error texts (fault.Reason).
@@ -54,16 +51,14 @@ func (ErrorKind) Package() string { return "did" }
 
 // Sentinel errors for errors.Is; they match any *Error of the same kind.
 var (
-	ErrNotFound          = sentinel(NotFound)
-	ErrInvalidDocument   = sentinel(InvalidDocument)
-	ErrUnsupportedMethod = sentinel(UnsupportedMethod)
-	ErrRefusedTarget     = sentinel(RefusedTarget)
-	ErrInvalidDID        = sentinel(InvalidDID)
-	ErrKeyNotFound       = sentinel(KeyNotFound)
-	ErrUnavailable       = sentinel(Unavailable)
+	ErrNotFound          = fault.Sentinel(NotFound)
+	ErrInvalidDocument   = fault.Sentinel(InvalidDocument)
+	ErrUnsupportedMethod = fault.Sentinel(UnsupportedMethod)
+	ErrRefusedTarget     = fault.Sentinel(RefusedTarget)
+	ErrInvalidDID        = fault.Sentinel(InvalidDID)
+	ErrKeyNotFound       = fault.Sentinel(KeyNotFound)
+	ErrUnavailable       = fault.Sentinel(Unavailable)
 )
-
-func sentinel(k ErrorKind) *Error { return &Error{Reason: k, Detail: k.String()} }
 
 // maxDIDInMessage bounds how much of an (attacker supplied) DID ends up in a message.
 const maxDIDInMessage = 200
@@ -75,7 +70,7 @@ type Error = fault.Error[ErrorKind]
 
 // NewError returns a fresh *Error.
 func NewError(kind ErrorKind, did string, err error) *Error {
-	return &Error{Reason: kind, Detail: kind.String(), Subject: truncate(did, maxDIDInMessage), Cause: err}
+	return fault.Of(kind, truncate(did, maxDIDInMessage), err)
 }
 
 // Errorf returns a fresh *Error whose cause is built with fmt.Errorf.

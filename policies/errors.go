@@ -43,10 +43,7 @@ var kindNames = [...]string{
 
 // String returns a short name of the kind.
 func (k ErrorKind) String() string {
-	if k <= 0 || int(k) >= len(kindNames) {
-		return fmt.Sprintf("error kind %d", int(k))
-	}
-	return kindNames[k]
+	return fault.NameOf(kindNames[:], k, "error kind")
 }
 
 // Package names this package in error texts (fault.Reason).
@@ -54,17 +51,15 @@ func (ErrorKind) Package() string { return "policies" }
 
 // Sentinel errors for errors.Is; each matches any *Error of its kind.
 var (
-	ErrLoadFailed      = sentinel(LoadFailed)
-	ErrCompileFailed   = sentinel(CompileFailed)
-	ErrTestsFailed     = sentinel(TestsFailed)
-	ErrUnknownPolicy   = sentinel(UnknownPolicy)
-	ErrUnknownQuery    = sentinel(UnknownQuery)
-	ErrInvalidInput    = sentinel(InvalidInput)
-	ErrEvalFailed      = sentinel(EvalFailed)
-	ErrInvalidDecision = sentinel(InvalidDecision)
+	ErrLoadFailed      = fault.Sentinel(LoadFailed)
+	ErrCompileFailed   = fault.Sentinel(CompileFailed)
+	ErrTestsFailed     = fault.Sentinel(TestsFailed)
+	ErrUnknownPolicy   = fault.Sentinel(UnknownPolicy)
+	ErrUnknownQuery    = fault.Sentinel(UnknownQuery)
+	ErrInvalidInput    = fault.Sentinel(InvalidInput)
+	ErrEvalFailed      = fault.Sentinel(EvalFailed)
+	ErrInvalidDecision = fault.Sentinel(InvalidDecision)
 )
-
-func sentinel(k ErrorKind) *Error { return &Error{Reason: k, Detail: k.String()} }
 
 // Error is the error type of this package: Reason is its kind, Subject the quoted policy or
 // named query concerned, if any, Cause the cause (OPA's errors name the file and line).
@@ -72,11 +67,10 @@ type Error = fault.Error[ErrorKind]
 
 // newError returns a fresh *Error about the policy or named query name ("" for none).
 func newError(kind ErrorKind, name string, err error) *Error {
-	e := &Error{Reason: kind, Detail: kind.String(), Cause: err}
-	if name != "" {
-		e.Subject = fmt.Sprintf("%q", name)
+	if name == "" {
+		return fault.Of(kind, "", err)
 	}
-	return e
+	return fault.Of(kind, fmt.Sprintf("%q", name), err)
 }
 
 // errorf returns a fresh *Error whose cause is built with fmt.Errorf.

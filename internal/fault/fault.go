@@ -60,3 +60,27 @@ func ReasonOf[R Reason](err error) (R, bool) {
 	var zero R
 	return zero, false
 }
+
+// Named is a Reason that names itself (did, policies and sdjwt number their kinds and keep a
+// table of names).
+type Named interface {
+	Reason
+	String() string
+}
+
+// Of returns a fresh *Error of reason r about subject ("" for none); its detail is the
+// reason's name.
+func Of[R Named](r R, subject string, cause error) *Error[R] {
+	return &Error[R]{Reason: r, Detail: r.String(), Subject: subject, Cause: cause}
+}
+
+// Sentinel is the *Error that errors.Is matches for every error of reason r.
+func Sentinel[R Named](r R) *Error[R] { return Of(r, "", nil) }
+
+// NameOf returns names[k], or prefix and the number for a value the table does not name.
+func NameOf[K ~int](names []string, k K, prefix string) string {
+	if k <= 0 || int(k) >= len(names) || names[k] == "" {
+		return fmt.Sprintf("%s %d", prefix, int(k))
+	}
+	return names[k]
+}

@@ -50,3 +50,28 @@ func TestError(t *testing.T) {
 		t.Error("ReasonOf found another package's reason")
 	}
 }
+
+type kind int
+
+var kindNames = [...]string{1: "not found", 3: "refused"}
+
+func (k kind) Package() string { return "gamma" }
+func (k kind) String() string  { return fault.NameOf(kindNames[:], k, "kind") }
+
+func TestNamedReasons(t *testing.T) {
+	for k, want := range map[kind]string{1: "not found", 2: "kind 2", 3: "refused", 0: "kind 0", 9: "kind 9", -1: "kind -1"} {
+		if got := k.String(); got != want {
+			t.Errorf("NameOf(%d) = %q, want %q", int(k), got, want)
+		}
+	}
+	err := fault.Of(kind(1), "did:web:example.nl", io.EOF)
+	if got := err.Error(); got != "gamma: not found did:web:example.nl: EOF" {
+		t.Errorf("Error() = %q", got)
+	}
+	if !errors.Is(err, fault.Sentinel(kind(1))) || errors.Is(err, fault.Sentinel(kind(3))) {
+		t.Error("a sentinel matches errors of its reason only")
+	}
+	if got := fault.Sentinel(kind(3)).Error(); got != "gamma: refused" {
+		t.Errorf("sentinel Error() = %q", got)
+	}
+}

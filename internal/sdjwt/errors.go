@@ -44,10 +44,7 @@ var codeNames = [...]string{
 
 // String returns a short, human readable name of the code.
 func (c ErrorCode) String() string {
-	if c <= 0 || int(c) >= len(codeNames) {
-		return fmt.Sprintf("error code %d", int(c))
-	}
-	return codeNames[c]
+	return fault.NameOf(codeNames[:], c, "error code")
 }
 
 // Package names this package in error texts (fault.Reason).
@@ -55,16 +52,14 @@ func (ErrorCode) Package() string { return "sdjwt" }
 
 // Sentinel errors for errors.Is; each matches any *Error with the same code.
 var (
-	ErrMalformed   = sentinel(CodeMalformed)
-	ErrSignature   = sentinel(CodeSignature)
-	ErrExpired     = sentinel(CodeExpired)
-	ErrNotYetValid = sentinel(CodeNotYetValid)
-	ErrDigest      = sentinel(CodeDigest)
-	ErrKeyBinding  = sentinel(CodeKeyBinding)
-	ErrUnsupported = sentinel(CodeUnsupported)
+	ErrMalformed   = fault.Sentinel(CodeMalformed)
+	ErrSignature   = fault.Sentinel(CodeSignature)
+	ErrExpired     = fault.Sentinel(CodeExpired)
+	ErrNotYetValid = fault.Sentinel(CodeNotYetValid)
+	ErrDigest      = fault.Sentinel(CodeDigest)
+	ErrKeyBinding  = fault.Sentinel(CodeKeyBinding)
+	ErrUnsupported = fault.Sentinel(CodeUnsupported)
 )
-
-func sentinel(c ErrorCode) *Error { return &Error{Reason: c, Detail: c.String()} }
 
 // Error is the error type of this package: Reason is its code, Cause the internal cause,
 // which never holds disclosure contents, only names and digests.
@@ -72,12 +67,12 @@ type Error = fault.Error[ErrorCode]
 
 // newError returns a fresh *Error with a cause built by fmt.Errorf.
 func newError(code ErrorCode, format string, args ...any) *Error {
-	return &Error{Reason: code, Detail: code.String(), Cause: fmt.Errorf(format, args...)}
+	return fault.Of(code, "", fmt.Errorf(format, args...))
 }
 
 // wrapError returns a fresh *Error around err.
 func wrapError(code ErrorCode, msg string, err error) *Error {
-	return &Error{Reason: code, Detail: code.String(), Cause: fmt.Errorf("%s: %w", msg, err)}
+	return fault.Of(code, "", fmt.Errorf("%s: %w", msg, err))
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or 0 if there is none.
