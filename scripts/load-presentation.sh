@@ -9,7 +9,8 @@
 # and the ratio per core against the raw bound, from the server's CPU time.
 #   scripts/load-presentation.sh [N] [C] [loadpresent flags, e.g. -phases responses]
 # SERVER_CPUS / LOADGEN_CPUS (e.g. 0 and 1) pin the server and the load generator with taskset.
-# PROFILE=file.pprof writes a CPU profile of the server (PROFILE_SECONDS, default 10) taken
+# PROFILE=file.pprof writes a CPU profile of the server (PROFILE_SECONDS, default 10; PROFILE_TYPE=allocs
+# for the allocations instead) taken
 # during PROFILE_PHASE (responses or flow, default responses); read it with
 # `go tool pprof -top <bewijs binary> file.pprof` (the binary is kept beside it as file.pprof.bin).
 set -euo pipefail
@@ -30,6 +31,10 @@ $(pin "${SERVER_CPUS:-}") go test ./verifier -run '^$' -bench 'RawBound$|VerifyP
 bound_case="disclosures=0"
 bound=$(awk -v c="BenchmarkRawBound/$bound_case" '$1 == c {print $3}' "$work/bench.txt" | sort -n | sed -n 2p)
 
+# The same benchmark, briefly, before each chunk of the responses phase (loadpresent -bound-cmd):
+# this machine's speed drifts by 10 % within minutes, so each chunk is set beside its own bound.
+go test -c -o "$work/verifier.test" ./verifier
+bound_cmd="cd $PWD/verifier && $(pin "${SERVER_CPUS:-}") $work/verifier.test -test.run '^\$' -test.bench 'RawBound/$bound_case\$' -test.cpu 1 -test.benchtime 0.5s | awk '/^Benchmark/ {print \$3}'"
 go build -o "$work/bewijs" ./cmd/bewijs
 go build -o "$work/loadpresent" ./scripts/loadpresent
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -40,7 +45,7 @@ debug=(); profile=()
 if [ -n "${PROFILE:-}" ]; then
   dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   debug=(--debug-addr "127.0.0.1:$dport")
-  profile=(-profile "http://127.0.0.1:$dport/debug/pprof/profile" -profile-out "$PROFILE"
+  profile=(-profile "http://127.0.0.1:$dport/debug/pprof/${PROFILE_TYPE:-profile}" -profile-out "$PROFILE"
     -profile-seconds "${PROFILE_SECONDS:-10}" -profile-phase "${PROFILE_PHASE:-responses}")
   cp "$work/bewijs" "$PROFILE.bin"
 fi
@@ -55,4 +60,4 @@ issuer_key=$(key gemeente-amsterdam)
 verifier_key=$(key thuiszorg-de-linde)
 server_cpus=${SERVER_CPUS:+$(cpus "$SERVER_CPUS")}
 $(pin "${LOADGEN_CPUS:-}") "$work/loadpresent" -url "$base" -api-key "$verifier_key" -issuer-api-key "$issuer_key" \
-  -n "$n" -c "$c" -bound-ns "$bound" -bound-name "BenchmarkRawBound/$bound_case" -server-pid "$pid" -server-cpus "${server_cpus:-$(nproc)}" -clk-tck "$(getconf CLK_TCK)" "${profile[@]}" "$@"
+  -n "$n" -c "$c" -bound-ns "$bound" -bound-name "BenchmarkRawBound/$bound_case" -server-pid "$pid" -server-cpus "${server_cpus:-$(nproc)}" -clk-tck "$(getconf CLK_TCK)" -bound-cmd "$bound_cmd" "${profile[@]}" "$@"

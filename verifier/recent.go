@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/sociaaldomein/bewijs/verifier/oid4vp"
 )
 
 // retrievedCache keeps the requests whose request object this replica just handed out, for
@@ -95,4 +97,37 @@ func (c *settingsCache) forget(tenantID string) {
 	c.mu.Lock()
 	delete(c.m, tenantID)
 	c.mu.Unlock()
+}
+
+// queryCache keeps parsed DCQL queries by their stored text: every request object and every
+// response needs its request's query parsed, and most requests carry one of a few named
+// queries. A Query handed out is shared: callers only read it.
+type queryCache struct {
+	mu sync.RWMutex
+	m  map[string]oid4vp.Query
+}
+
+// maxQueriesCached bounds the cache; explicit queries from the API may all differ, so a full
+// cache is emptied and refilled by what is asked next.
+const maxQueriesCached = 256
+
+// parse is oid4vp.ParseQuery, remembered. Only valid queries are kept.
+func (c *queryCache) parse(raw []byte) (oid4vp.Query, error) {
+	c.mu.RLock()
+	q, ok := c.m[string(raw)]
+	c.mu.RUnlock()
+	if ok {
+		return q, nil
+	}
+	q, err := oid4vp.ParseQuery(raw)
+	if err != nil {
+		return q, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxQueriesCached {
+		c.m = make(map[string]oid4vp.Query)
+	}
+	c.m[string(raw)] = q
+	return q, nil
 }

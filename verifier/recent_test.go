@@ -3,6 +3,8 @@ package verifier
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -72,5 +74,37 @@ func TestSettingsCache(t *testing.T) {
 	failing := func(context.Context, string) (Settings, error) { return Settings{}, errors.New("database down") }
 	if _, err := c.get(t.Context(), "t2", now, failing); err == nil {
 		t.Fatal("a failed load was not reported")
+	}
+}
+
+func TestQueryCache(t *testing.T) {
+	raw := []byte(`{"credentials":[{"id":"b","format":"dc+sd-jwt","meta":{"vct_values":["urn:x"]},"claims":[{"path":["product"]}]}]}`)
+	var c queryCache
+	first, err := c.parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.parse(raw)
+	if err != nil || !reflect.DeepEqual(first, again) || first.Credentials[0].ID != "b" {
+		t.Fatalf("parse again = %+v, %v; first %+v", again, err, first)
+	}
+	if len(c.m) != 1 {
+		t.Fatalf("%d queries cached, want 1", len(c.m))
+	}
+	if _, err := c.parse([]byte(`{"credentials":[]}`)); err == nil {
+		t.Fatal("an invalid query parsed")
+	}
+	if len(c.m) != 1 {
+		t.Fatal("an invalid query was cached")
+	}
+	// A full cache starts over instead of growing.
+	for i := range maxQueriesCached + 1 {
+		q := fmt.Appendf(nil, `{"credentials":[{"id":"q%d","format":"dc+sd-jwt","meta":{"vct_values":["urn:x"]}}]}`, i)
+		if _, err := c.parse(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(c.m) > maxQueriesCached {
+		t.Fatalf("%d queries cached, bound %d", len(c.m), maxQueriesCached)
 	}
 }

@@ -106,7 +106,7 @@ func (s *Service) signRequestObject(ctx context.Context, f RequestObjectFetch, r
 
 // requestClaims are the Authorization Request parameters of §5.1 as Request Object claims.
 func (s *Service) requestClaims(f RequestObjectFetch, r Request) (oid4vp.AuthorizationRequest, error) {
-	q, err := oid4vp.ParseQuery(r.Query)
+	q, err := s.queries.parse(r.Query)
 	if err != nil {
 		return oid4vp.AuthorizationRequest{}, err
 	}

@@ -144,7 +144,7 @@ func (s *Service) verifyResponse(ctx context.Context, r Request, resp oid4vp.Aut
 	if werr := resp.Err(); werr != nil {
 		return Outcome{Reason: ReasonWalletError, Detail: "the wallet answered " + werr.Code}, ""
 	}
-	q, err := oid4vp.ParseQuery(r.Query)
+	q, err := s.queries.parse(r.Query)
 	if err != nil {
 		return Outcome{Reason: ReasonInvalidRequest, Detail: "the stored query is not valid"}, ""
 	}

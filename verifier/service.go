@@ -112,6 +112,7 @@ type Service struct {
 	webhooks   Webhooks
 	retrieved  *retrievedCache
 	settings   settingsCache
+	queries    queryCache
 }
 
 // ServiceOptions wires a Service.

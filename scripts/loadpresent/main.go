@@ -35,6 +35,7 @@ type config struct {
 	phases                                  string
 	boundNs                                 float64 // ns/op of BenchmarkRawBound, 0: unknown
 	boundName                               string
+	boundCmd                                string
 	serverPID, serverCPUs, clkTck           int
 	profileURL, profileOut, profilePhase    string
 	profileSeconds                          int
@@ -49,11 +50,12 @@ func main() {
 	flag.StringVar(&cfg.query, "query", "zorgstart", "named DCQL query of the presentation requests")
 	flag.IntVar(&cfg.n, "n", 2000, "presentations per phase")
 	flag.IntVar(&cfg.c, "c", 8, "concurrent wallets")
-	flag.IntVar(&cfg.chunk, "chunk", 0, "responses phase: presentations prepared before their responses are sent; 0: all (KB-JWTs must stay younger than 5 minutes)")
+	flag.IntVar(&cfg.chunk, "chunk", 1000, "responses phase: presentations prepared before their responses are sent; 0: all (KB-JWTs must stay younger than 5 minutes). A wallet answers seconds after fetching the request object, while the replica that served it still holds the request (up to 4096); a chunk above that measures a database read per response as well")
 	flag.StringVar(&cfg.phases, "phases", "flow,responses", "phases to run, comma separated: flow, responses")
 	flag.DurationVar(&cfg.maxDuration, "max", 10*time.Minute, "stop after this long")
 	flag.Float64Var(&cfg.boundNs, "bound-ns", 0, "ns/op of BenchmarkRawBound measured in the same run (for the per-core ratio)")
 	flag.StringVar(&cfg.boundName, "bound-name", "BenchmarkRawBound", "the benchmark -bound-ns comes from")
+	flag.StringVar(&cfg.boundCmd, "bound-cmd", "", "responses phase: shell command printing the raw bound in ns/op, run on the server's core before each chunk's responses, so that each chunk is set beside a bound measured seconds before it (this machine's speed drifts by 10 % within minutes)")
 	flag.IntVar(&cfg.serverPID, "server-pid", 0, "pid of the bewijs server, to read its CPU time from /proc (Linux)")
 	flag.IntVar(&cfg.serverCPUs, "server-cpus", 0, "CPUs the server may use (its taskset), for throughput per allotted core")
 	flag.IntVar(&cfg.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")

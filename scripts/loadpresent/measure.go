@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,6 +134,9 @@ func printBound(cfg config, phases []phaseResult) {
 	if cfg.boundNs <= 0 {
 		return
 	}
+	for _, r := range phases {
+		printChunks(r)
+	}
 	bound := 1e9 / cfg.boundNs
 	fmt.Printf("\n== raw bound (%s, same run): %s/op = %.0f presentations/s per core\n", cfg.boundName, round(time.Duration(cfg.boundNs)), bound)
 	for _, r := range phases {
@@ -147,4 +152,45 @@ func printBound(cfg config, phases []phaseResult) {
 			fmt.Printf("   %-9s %7.0f /s per allotted server core (%d) = %5.1f%% of the bound\n", r.name, perCore, cfg.serverCPUs, 100*perCore/bound)
 		}
 	}
+}
+
+// measureBound runs the -bound-cmd and reads the ns/op it prints; 0 without a command.
+func measureBound(ctx context.Context, cmd string) (float64, error) {
+	if cmd == "" {
+		return 0, nil
+	}
+	out, err := exec.CommandContext(ctx, "sh", "-c", cmd).Output()
+	if err != nil {
+		return 0, fmt.Errorf("bound command: %w", err)
+	}
+	ns, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil || ns <= 0 {
+		return 0, fmt.Errorf("bound command printed %q, want ns/op", out)
+	}
+	return ns, nil
+}
+
+// printChunks sets each chunk of the responses phase beside the bound measured just before
+// it, and prints the median of those ratios: the figure least moved by the machine's drift.
+func printChunks(r phaseResult) {
+	if len(r.chunks) == 0 {
+		return
+	}
+	ratios := make([]float64, len(r.chunks))
+	fmt.Printf("\n== %s beside a bound measured just before each chunk\n", r.name)
+	for i, c := range r.chunks {
+		perResp := c.serverCPU / time.Duration(c.ok)
+		ratios[i] = 100 * c.boundNs / float64(perResp.Nanoseconds())
+		fmt.Printf("   chunk %2d: %5d responses, %s server CPU each, bound %s = %5.1f%%\n", i+1, c.ok, round(perResp), round(time.Duration(c.boundNs)), ratios[i])
+	}
+	slices.Sort(ratios)
+	fmt.Printf("   median of %d chunks: %.1f%% of the bound (range %.1f–%.1f%%)\n", len(ratios), median(ratios), ratios[0], ratios[len(ratios)-1])
+}
+
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }

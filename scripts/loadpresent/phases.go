@@ -39,6 +39,15 @@ type phaseResult struct {
 	ownCPU    time.Duration // the load generator's, -1: unknown
 	t         *timings
 	c         int
+	// chunks: the responses phase's chunks, each with the bound measured just before it.
+	chunks []chunkResult
+}
+
+// chunkResult is one chunk of the responses phase beside its own bound sample.
+type chunkResult struct {
+	ok        int
+	serverCPU time.Duration
+	boundNs   float64
 }
 
 // pool runs do(i) for i in [0, n) on c goroutines and counts errors; it stops early after
@@ -118,6 +127,10 @@ func runResponses(ctx context.Context, w *loadWallet, cfg config, prof *profiler
 		}); errs > 0 {
 			return res, fmt.Errorf("preparing presentations: %d errors", errs)
 		}
+		boundNs, err := measureBound(ctx, cfg.boundCmd)
+		if err != nil {
+			return res, err
+		}
 		cpu := startCPU(cfg)
 		prof.start(ctx)
 		start := time.Now()
@@ -135,6 +148,9 @@ func runResponses(ctx context.Context, w *loadWallet, cfg config, prof *profiler
 		s, o := cpu.stop()
 		res.serverCPU, res.ownCPU = addCPU(res.serverCPU, s), addCPU(res.ownCPU, o)
 		res.ok += int(ok.Load())
+		if boundNs > 0 && s > 0 {
+			res.chunks = append(res.chunks, chunkResult{ok: int(ok.Load()), serverCPU: s, boundNs: boundNs})
+		}
 		done += k
 		if err := tooManyErrors(res); err != nil {
 			return res, err

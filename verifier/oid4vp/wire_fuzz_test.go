@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -70,4 +71,37 @@ func FuzzParseAuthorizationResponse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzPlainVPToken: whatever the one-pass reader of plain vp_tokens accepts, encoding/json
+// reads the same way; and on the shapes wallets send it does accept.
+func FuzzPlainVPToken(f *testing.F) {
+	for _, s := range []string{
+		`{"toewijzing":["eyJhbGciOiJFUzI1NiJ9.e30.c2ln~WyJzYWx0IiwiYSIsMV0~eyJ0eXAiOiJrYitqd3QifQ.e30.c2ln"]}`,
+		`{"a":["x~","y~"],"b":["z~"]}`, `{"a":[]}`, `{}`, `{"a":["x"],"a":["y"]}`, `{"a":["x\"y"]}`,
+		`{"a": ["x"]}`, `{"a":["x"],}`, `{"a":["x",]}`, `{"a":"x"}`, `{"a":[1]}`, `{"é":["x"]}`, `{"a":["x"]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := parsePlainVPToken(b)
+		var want map[string][]string
+		err := json.Unmarshal(b, &want)
+		if ok && (err != nil || !reflect.DeepEqual(got, VPToken(want))) {
+			t.Fatalf("%q: plain reader %v, encoding/json %v (%v)", b, got, want, err)
+		}
+	})
+}
+
+func TestPlainVPTokenTakesWalletShapes(t *testing.T) {
+	for _, s := range []string{`{"toewijzing":["eyJhbGciOiJFUzI1NiJ9.e30.c2ln~"]}`, `{"a":["x~","y~"],"b":["z~"]}`} {
+		if _, ok := parsePlainVPToken([]byte(s)); !ok {
+			t.Errorf("%s went to encoding/json", s)
+		}
+	}
+	for _, s := range []string{`{"a":["x"],"a":["y"]}`, `{"a": ["x"]}`, `{"a":["x\"y"]}`, `{"a":["x"],}`} {
+		if _, ok := parsePlainVPToken([]byte(s)); ok {
+			t.Errorf("%s was read by the plain reader", s)
+		}
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
 )
 
 const (
@@ -139,7 +141,7 @@ func (s *Store) fastDraw(db *gorm.DB, tenantID, credentialID string) (Entry, boo
 	}
 	now := s.now()
 	var rows []entryRow
-	if err := db.Raw(fastInsert, r, credentialID, now, now, tenantID).Scan(&rows).Error; err != nil {
+	if err := dbutil.RawScan(db, &rows, fastInsert, r, credentialID, now, now, tenantID); err != nil {
 		return Entry{}, false, fmt.Errorf("status list: insert entry: %w", err)
 	}
 	if len(rows) != 1 {
@@ -278,7 +280,7 @@ SELECT list_id, idx, 0, ?, ?, ? FROM free WHERE true
 ON CONFLICT (list_id, idx) DO NOTHING
 RETURNING list_id, idx`
 	var rows []entryRow
-	if err := db.Raw(query, args...).Scan(&rows).Error; err != nil {
+	if err := dbutil.RawScan(db, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("status list: insert entries: %w", err)
 	}
 	out := make([]Entry, 0, want)
