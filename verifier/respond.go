@@ -150,7 +150,7 @@ func (s *Service) verifyResponse(ctx context.Context, r Request, resp oid4vp.Aut
 	}
 	res, err := s.pipeline.VerifyVPToken(ctx, resp.VPToken, Options{
 		Now: s.now, Skew: s.cfg.Skew, KBMaxAge: s.cfg.KBMaxAge, Audience: r.ClientID, Nonce: r.Nonce,
-		KnownVCTs: s.cfg.KnownVCTs, Query: q, MaxTokenBytes: s.cfg.MaxVPTokenBytes,
+		KnownVCTs: s.cfg.KnownVCTs, Query: q, QueryValidated: true, MaxTokenBytes: s.cfg.MaxVPTokenBytes,
 	})
 	if err != nil {
 		var f *Failure

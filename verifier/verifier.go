@@ -59,6 +59,9 @@ type Options struct {
 	// Query is the DCQL query of the request; VerifyVPToken checks that the verified
 	// presentations satisfy it. VerifyPresentation ignores it.
 	Query oid4vp.Query
+	// QueryValidated says Query came from oid4vp.ParseQuery, which validated it; otherwise
+	// VerifyVPToken validates it first.
+	QueryValidated bool
 }
 
 func (o Options) withDefaults() Options {

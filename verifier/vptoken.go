@@ -21,8 +21,10 @@ func (v *Verifier) VerifyVPToken(ctx context.Context, token oid4vp.VPToken, opts
 	if err := checkRequest(opts); err != nil {
 		return Result{}, err
 	}
-	if err := opts.Query.Validate(); err != nil {
-		return Result{}, newFailure(ReasonInvalidRequest, err, "the query of the request is not valid DCQL")
+	if !opts.QueryValidated {
+		if err := opts.Query.Validate(); err != nil {
+			return Result{}, newFailure(ReasonInvalidRequest, err, "the query of the request is not valid DCQL")
+		}
 	}
 	if err := checkTokenSize(token, opts.MaxTokenBytes); err != nil {
 		return Result{}, err

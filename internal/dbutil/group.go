@@ -3,6 +3,7 @@ package dbutil
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -16,8 +17,9 @@ import (
 // items independent: one item's failure may not undo another's write (a store does this by
 // retrying the items one by one when the batch statement fails).
 type Group[T any] struct {
-	run func(context.Context, []T) []error
-	max int
+	run   func(context.Context, []T) []error
+	max   int
+	yield bool
 
 	mu    sync.Mutex
 	busy  bool
@@ -40,8 +42,14 @@ const groupTimeout = 30 * time.Second
 var errGroupRun = errors.New("dbutil: the batch gave no outcome for this write")
 
 // NewGroup returns a Group running batches of at most max items with run.
-func NewGroup[T any](max int, run func(context.Context, []T) []error) *Group[T] {
-	return &Group[T]{run: run, max: max}
+//
+// yield is for an engine whose writes never block the goroutine (pure-Go SQLite): there,
+// on a single core, no other call would reach the queue while a batch runs, and every batch
+// would be of one. With yield, a call that finds no batch running first lets whatever else
+// is runnable catch up. An engine across the network (PostgreSQL) needs no yield: calls
+// queue up while a batch waits for its round trip.
+func NewGroup[T any](max int, yield bool, run func(context.Context, []T) []error) *Group[T] {
+	return &Group[T]{run: run, max: max, yield: yield}
 }
 
 // Do writes item, in a batch with whatever else is queued, and returns its own outcome.
@@ -54,6 +62,9 @@ func (g *Group[T]) Do(ctx context.Context, item T) error {
 	g.mu.Unlock()
 	if !lead && !<-c.wake {
 		return c.err
+	}
+	if lead && g.yield {
+		runtime.Gosched()
 	}
 	// Leading: c is at the head of the queue.
 	g.mu.Lock()

@@ -17,7 +17,7 @@ func TestGroupBatchesWhileBusy(t *testing.T) {
 	started := make(chan struct{}, 1)
 	var mu sync.Mutex
 	var batches [][]int
-	g := NewGroup(3, func(_ context.Context, items []int) []error {
+	g := NewGroup(3, false, func(_ context.Context, items []int) []error {
 		mu.Lock()
 		batches = append(batches, append([]int(nil), items...))
 		first := len(batches) == 1
@@ -88,7 +88,7 @@ func waitQueued[T any](t *testing.T, g *Group[T], n int) {
 // TestGroupRunsAloneWhenIdle: without contention every call is its own batch, at once.
 func TestGroupRunsAloneWhenIdle(t *testing.T) {
 	sizes := 0
-	g := NewGroup(8, func(_ context.Context, items []string) []error {
+	g := NewGroup(8, false, func(_ context.Context, items []string) []error {
 		sizes += len(items)
 		return make([]error, len(items))
 	})
@@ -107,7 +107,7 @@ func TestGroupRunsAloneWhenIdle(t *testing.T) {
 func TestGroupDetachesFromLeaderCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	g := NewGroup(8, func(ctx context.Context, items []int) []error {
+	g := NewGroup(8, false, func(ctx context.Context, items []int) []error {
 		return []error{ctx.Err()}
 	})
 	if err := g.Do(ctx, 1); err != nil {
@@ -120,7 +120,7 @@ func TestGroupPanicPassesLead(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
 	calls := 0
-	g := NewGroup(8, func(_ context.Context, items []int) []error {
+	g := NewGroup(8, false, func(_ context.Context, items []int) []error {
 		calls++
 		if calls == 1 {
 			close(started)
@@ -146,8 +146,33 @@ func TestGroupPanicPassesLead(t *testing.T) {
 		t.Fatalf("the call queued behind a panicking batch: %v", err)
 	}
 	// A call that was in the panicking batch itself gets an error, not a hang.
-	g2 := NewGroup(8, func(context.Context, []int) []error { return nil })
+	g2 := NewGroup(8, false, func(context.Context, []int) []error { return nil })
 	if err := g2.Do(t.Context(), 1); !errors.Is(err, errGroupRun) {
 		t.Fatalf("run without outcomes: err = %v", err)
+	}
+}
+
+// TestGroupYieldBatchesOnOneCore: on a single core, with a run that never blocks (pure-Go
+// SQLite), only yield lets calls gather into batches.
+func TestGroupYieldBatchesOnOneCore(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, yield := range []bool{false, true} {
+		batches := 0
+		g := NewGroup(64, yield, func(_ context.Context, items []int) []error {
+			batches++
+			return make([]error, len(items))
+		})
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				if err := g.Do(context.Background(), i); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if yield && batches >= 8 || !yield && batches != 8 {
+			t.Errorf("yield %v: 8 calls ran in %d batches", yield, batches)
+		}
 	}
 }

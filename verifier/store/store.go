@@ -30,7 +30,7 @@ var _ verifier.Store = (*Store)(nil)
 // New returns a store on db.
 func New(db *gorm.DB) *Store {
 	s := &Store{db: db}
-	s.completions = dbutil.NewGroup(maxCompletionBatch, s.completeBatch)
+	s.completions = dbutil.NewGroup(maxCompletionBatch, db.Name() != "postgres", s.completeBatch)
 	return s
 }
 
