@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Presentation load test on loopback only (issue 4, item 9). Measures the raw bound first
 # (BenchmarkRawBound: two ES256 verifies, the disclosure digests and the JSON decoding of a
-# presentation like the one posted here, one core), then starts `bewijs serve --demo` (SQLite in a temporary
-# folder, or PostgreSQL when BEWIJS_DATABASE_URL and BEWIJS_MASTER_KEY_FILE are set), issues
-# API keys for gemeente-amsterdam (issuer) and thuiszorg-de-linde (verifier), and runs
-# scripts/loadpresent: a flow phase (create request, fetch request object, present, respond)
-# and a responses phase (only the verified response POSTs timed). Prints throughput, p50/p99
-# and the ratio per core against the raw bound, from the server's CPU time.
+# presentation like the one posted here, one core), then starts `bewijs serve --demo` (SQLite
+# in a temporary folder, or PostgreSQL when BEWIJS_DATABASE_URL and BEWIJS_MASTER_KEY_FILE are
+# set), issues API keys for gemeente-amsterdam (issuer) and thuiszorg-de-linde (verifier), and
+# runs scripts/loadpresent: a flow phase (create request, fetch request object, present,
+# respond) and a responses phase (only the verified response POSTs timed, in chunks of 1000;
+# the raw bound is measured again, briefly, on the server's core before each chunk, and each
+# chunk is set beside its own bound: this machine's speed drifts by 10 % within minutes).
+# Prints throughput, p50/p99, the server's CPU per response and the ratio against the raw
+# bound; on PostgreSQL also the CPU of the postgres processes per response (not in the ratio).
 #   scripts/load-presentation.sh [N] [C] [loadpresent flags, e.g. -phases responses]
 # SERVER_CPUS / LOADGEN_CPUS (e.g. 0 and 1) pin the server and the load generator with taskset.
-# PROFILE=file.pprof writes a CPU profile of the server (PROFILE_SECONDS, default 10; PROFILE_TYPE=allocs
-# for the allocations instead) taken
-# during PROFILE_PHASE (responses or flow, default responses); read it with
+# PROFILE=file.pprof writes a CPU profile of the server (PROFILE_SECONDS, default 10;
+# PROFILE_TYPE=allocs for the allocations instead) taken during PROFILE_PHASE (responses or
+# flow, default responses; use -chunk 4000 so that no preparation falls in it); read it with
 # `go tool pprof -top <bewijs binary> file.pprof` (the binary is kept beside it as file.pprof.bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,5 +62,6 @@ key() { "$work/bewijs" tenant api-key --slug "$1" --json | python3 -c 'import js
 issuer_key=$(key gemeente-amsterdam)
 verifier_key=$(key thuiszorg-de-linde)
 server_cpus=${SERVER_CPUS:+$(cpus "$SERVER_CPUS")}
+db_comm=; case "$BEWIJS_DATABASE_URL" in postgres*) db_comm=postgres ;; esac
 $(pin "${LOADGEN_CPUS:-}") "$work/loadpresent" -url "$base" -api-key "$verifier_key" -issuer-api-key "$issuer_key" \
-  -n "$n" -c "$c" -bound-ns "$bound" -bound-name "BenchmarkRawBound/$bound_case" -server-pid "$pid" -server-cpus "${server_cpus:-$(nproc)}" -clk-tck "$(getconf CLK_TCK)" -bound-cmd "$bound_cmd" "${profile[@]}" "$@"
+  -n "$n" -c "$c" -bound-ns "$bound" -bound-name "BenchmarkRawBound/$bound_case" -server-pid "$pid" -server-cpus "${server_cpus:-$(nproc)}" -clk-tck "$(getconf CLK_TCK)" -bound-cmd "$bound_cmd" -db-comm "$db_comm" "${profile[@]}" "$@"

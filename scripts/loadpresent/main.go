@@ -37,6 +37,7 @@ type config struct {
 	boundName                               string
 	boundCmd                                string
 	serverPID, serverCPUs, clkTck           int
+	dbComm                                  string
 	profileURL, profileOut, profilePhase    string
 	profileSeconds                          int
 }
@@ -58,6 +59,7 @@ func main() {
 	flag.StringVar(&cfg.boundCmd, "bound-cmd", "", "responses phase: shell command printing the raw bound in ns/op, run on the server's core before each chunk's responses, so that each chunk is set beside a bound measured seconds before it (this machine's speed drifts by 10 % within minutes)")
 	flag.IntVar(&cfg.serverPID, "server-pid", 0, "pid of the bewijs server, to read its CPU time from /proc (Linux)")
 	flag.IntVar(&cfg.serverCPUs, "server-cpus", 0, "CPUs the server may use (its taskset), for throughput per allotted core")
+	flag.StringVar(&cfg.dbComm, "db-comm", "", "process name of the database on this machine (postgres), to report its CPU time per response beside the server's")
 	flag.IntVar(&cfg.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
 	flag.StringVar(&cfg.profileURL, "profile", "", "pprof CPU profile URL of the server (http://<debug-addr>/debug/pprof/profile)")
 	flag.StringVar(&cfg.profileOut, "profile-out", "", "file to write the CPU profile to")

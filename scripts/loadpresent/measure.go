@@ -16,18 +16,62 @@ import (
 )
 
 // cpuMeter reads the CPU time (user + system) of the server and of this process from
-// /proc/<pid>/stat; both are -1 where it is not available.
+// /proc/<pid>/stat, and of the database's processes (all named cfg.dbComm); each is -1
+// where it is not available.
 type cpuMeter struct {
 	cfg          config
 	server, self time.Duration
+	db           map[int]time.Duration
 }
 
 func startCPU(cfg config) cpuMeter {
-	return cpuMeter{cfg: cfg, server: procCPU(cfg.serverPID, cfg.clkTck), self: procCPU(os.Getpid(), cfg.clkTck)}
+	return cpuMeter{cfg: cfg, server: procCPU(cfg.serverPID, cfg.clkTck), self: procCPU(os.Getpid(), cfg.clkTck),
+		db: procsCPU(cfg.dbComm, cfg.clkTck)}
 }
 
-func (m cpuMeter) stop() (server, self time.Duration) {
-	return since(m.server, procCPU(m.cfg.serverPID, m.cfg.clkTck)), since(m.self, procCPU(os.Getpid(), m.cfg.clkTck))
+func (m cpuMeter) stop() (server, self, db time.Duration) {
+	return since(m.server, procCPU(m.cfg.serverPID, m.cfg.clkTck)), since(m.self, procCPU(os.Getpid(), m.cfg.clkTck)),
+		sinceAll(m.db, procsCPU(m.cfg.dbComm, m.cfg.clkTck))
+}
+
+// procsCPU is the CPU time of every process named comm (/proc/<pid>/comm), by pid; nil
+// without a name or /proc.
+func procsCPU(comm string, clkTck int) map[int]time.Duration {
+	if comm == "" {
+		return nil
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	m := map[int]time.Duration{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if b, err := os.ReadFile("/proc/" + e.Name() + "/comm"); err != nil || strings.TrimSpace(string(b)) != comm {
+			continue
+		}
+		if d := procCPU(pid, clkTck); d >= 0 {
+			m[pid] = d
+		}
+	}
+	return m
+}
+
+// sinceAll is the CPU the processes of after used since before; a process that started
+// meanwhile counts whole, one that ended meanwhile is lost (the pool keeps its
+// connections, so backends rarely come and go during a phase).
+func sinceAll(before, after map[int]time.Duration) time.Duration {
+	if before == nil || after == nil {
+		return -1
+	}
+	var total time.Duration
+	for pid, d := range after {
+		total += d - before[pid]
+	}
+	return total
 }
 
 func since(before, after time.Duration) time.Duration {

@@ -37,6 +37,7 @@ type phaseResult struct {
 	wall      time.Duration
 	serverCPU time.Duration // -1: unknown
 	ownCPU    time.Duration // the load generator's, -1: unknown
+	dbCPU     time.Duration // the database's processes', -1: unknown
 	t         *timings
 	c         int
 	// chunks: the responses phase's chunks, each with the bound measured just before it.
@@ -105,7 +106,7 @@ func runFlows(ctx context.Context, w *loadWallet, cfg config, prof *profiler) (p
 		return nil
 	})
 	res.wall = time.Since(start)
-	res.serverCPU, res.ownCPU = cpu.stop()
+	res.serverCPU, res.ownCPU, res.dbCPU = cpu.stop()
 	res.ok = int(ok.Load())
 	return res, tooManyErrors(res)
 }
@@ -145,8 +146,8 @@ func runResponses(ctx context.Context, w *loadWallet, cfg config, prof *profiler
 			return nil
 		})
 		res.wall += time.Since(start)
-		s, o := cpu.stop()
-		res.serverCPU, res.ownCPU = addCPU(res.serverCPU, s), addCPU(res.ownCPU, o)
+		s, o, d := cpu.stop()
+		res.serverCPU, res.ownCPU, res.dbCPU = addCPU(res.serverCPU, s), addCPU(res.ownCPU, o), addCPU(res.dbCPU, d)
 		res.ok += int(ok.Load())
 		if boundNs > 0 && s > 0 {
 			res.chunks = append(res.chunks, chunkResult{ok: int(ok.Load()), serverCPU: s, boundNs: boundNs})
@@ -189,6 +190,10 @@ func (r phaseResult) print() {
 			fmt.Printf("; load generator %.2f cores", r.ownCPU.Seconds()/r.wall.Seconds())
 		}
 		fmt.Println()
+	}
+	if r.dbCPU >= 0 && r.ok > 0 {
+		fmt.Printf("   database CPU %s = %s per %s (its processes, not in the ratios below)\n",
+			r.dbCPU.Round(time.Millisecond), round(r.dbCPU/time.Duration(r.ok)), item)
 	}
 }
 
