@@ -11,7 +11,6 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/w3cvc"
 	"github.com/sociaaldomein/bewijs/issuer/orgcred"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
-	"github.com/sociaaldomein/bewijs/verifier/declareren"
 )
 
 // Token requests that must be refused, each with its reason in the error description.
@@ -95,12 +94,7 @@ func TestDeclarerenTokenNegative(t *testing.T) {
 func TestDeclaratieNegative(t *testing.T) {
 	e := newDeclarerenEnv(t, migrationstest.Engines()[0])
 	key := mustKey()
-	res := e.tokenRequest(t, e.presentation(t, e.walletJWTs(t), vpOpts{}), key)
-	if res.Status != http.StatusOK {
-		t.Fatalf("token: %d %s", res.Status, res.Body)
-	}
-	var tok declareren.TokenResponse
-	res.json(t, &tok)
+	tok := e.validToken(t, key)
 	outside := weekLine(10)
 	outside["begindatum"], outside["einddatum"] = "2025-06-02", "2025-06-08"
 	cases := []struct {

@@ -109,8 +109,27 @@ func (e *declarerenEnv) tokenRequest(t *testing.T, vp string, key *ecdsa.Private
 	form := url.Values{"grant_type": {declareren.GrantType}, "assertion": {vp}, "scope": {"declareren"}}
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return sendWithDPoP(t, req, key, "")
+}
+
+// validToken gets an access token for a valid presentation, bound to key.
+func (e *declarerenEnv) validToken(t *testing.T, key *ecdsa.PrivateKey) declareren.TokenResponse {
+	t.Helper()
+	res := e.tokenRequest(t, e.presentation(t, e.walletJWTs(t), vpOpts{}), key)
+	if res.Status != http.StatusOK {
+		t.Fatalf("token: %d %s", res.Status, res.Body)
+	}
+	var tok declareren.TokenResponse
+	res.json(t, &tok)
+	return tok
+}
+
+// sendWithDPoP sends req with a DPoP proof of key for it (nil: no proof), bound to the
+// access token when there is one.
+func sendWithDPoP(t *testing.T, req *http.Request, key *ecdsa.PrivateKey, token string) response {
+	t.Helper()
 	if key != nil {
-		proof, err := dpop.New(key, http.MethodPost, target, "", "", time.Now())
+		proof, err := dpop.New(key, req.Method, req.URL.String(), "", token, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,18 +150,7 @@ func (e *declarerenEnv) declare(t *testing.T, token string, key *ecdsa.PrivateKe
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, target, strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "DPoP "+token)
-	if key != nil {
-		proof, err := dpop.New(key, http.MethodPost, target, "", token, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set(dpop.HeaderName, proof)
-	}
-	res, err := send(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return sendWithDPoP(t, req, key, token)
 }
 
 // weekLine declares volume minutes of hulp bij het huishouden in the current ISO week.
@@ -167,12 +175,7 @@ func TestDeclarerenEndToEnd(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			e := newDeclarerenEnv(t, eng)
 			key := mustKey()
-			res := e.tokenRequest(t, e.presentation(t, e.walletJWTs(t), vpOpts{}), key)
-			if res.Status != http.StatusOK {
-				t.Fatalf("token: %d %s", res.Status, res.Body)
-			}
-			var tok declareren.TokenResponse
-			res.json(t, &tok)
+			tok := e.validToken(t, key)
 			if tok.TokenType != "DPoP" || len(tok.AuthorizationDetails) != 1 || len(tok.AuthorizationDetails[0].Toewijzingen) != 1 {
 				t.Fatalf("token response = %+v", tok)
 			}

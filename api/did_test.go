@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/sociaaldomein/bewijs/did"
+	"github.com/sociaaldomein/bewijs/did/didtest"
 	"github.com/sociaaldomein/bewijs/did/resolver"
-	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
@@ -32,18 +32,9 @@ func TestDemoDIDsResolveAndVerify(t *testing.T) {
 			if err != nil || len(orgs) != 9 {
 				t.Fatalf("demo organisations: %d, %v; want 9", len(orgs), err)
 			}
-			webCfg := web.DefaultConfig()
-			webCfg.InsecureLocalhost = true
-			webResolver, err := web.NewResolver(webCfg)
-			if err != nil {
-				t.Fatal(err)
-			}
 			cfg := resolver.DefaultConfig()
 			cfg.CacheTTL = 0 // every resolution goes to the server
-			r, err := resolver.New(cfg, resolver.StandardMethods(webResolver))
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := didtest.LocalResolver(t, cfg)
 			for _, org := range orgs {
 				if !strings.HasPrefix(org.DID, "did:web:127.0.0.1%3A") {
 					t.Fatalf("DID %s does not derive from the public URL %s", org.DID, s.URL)

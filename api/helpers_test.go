@@ -17,8 +17,8 @@ import (
 
 	"github.com/sociaaldomein/bewijs/api"
 	"github.com/sociaaldomein/bewijs/did"
+	"github.com/sociaaldomein/bewijs/did/didtest"
 	"github.com/sociaaldomein/bewijs/did/resolver"
-	"github.com/sociaaldomein/bewijs/did/web"
 	"github.com/sociaaldomein/bewijs/internal/keys"
 	"github.com/sociaaldomein/bewijs/internal/pki"
 	pkistore "github.com/sociaaldomein/bewijs/internal/pki/store"
@@ -224,16 +224,5 @@ func (s *testServer) postJSON(t *testing.T, path, key string, v any) response {
 // localResolver resolves did:web (http and loopback allowed, for test servers), did:key and
 // did:jwk.
 func localResolver(t testing.TB) *resolver.Multi {
-	t.Helper()
-	webCfg := web.DefaultConfig()
-	webCfg.InsecureLocalhost = true
-	webResolver, err := web.NewResolver(webCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dids, err := resolver.New(resolver.DefaultConfig(), resolver.StandardMethods(webResolver))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dids
+	return didtest.LocalResolver(t, resolver.DefaultConfig())
 }

@@ -95,11 +95,7 @@ func statusBit(t *testing.T, s *testServer, c w3cvc.Credential) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bits, err := w3cvc.StatusListBits(list, c.Status.Purpose, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := w3cvc.BitAt(bits, c.Status.Index)
+	set, err := w3cvc.StatusBit(list, c.Status.Purpose, c.Status.Index, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package didtest holds the checks every key-based DID method of bewijs (did:key, did:jwk)
 // passes: a round trip per supported key type, typed errors, keys it must refuse, and a fuzz
 // body. Each method's own tests add what only that method has (spec vectors, prefixes).
+// LocalResolver is the resolver tests use against servers on loopback.
 package didtest
 
 import (

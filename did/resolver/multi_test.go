@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/did"
+	"github.com/sociaaldomein/bewijs/did/didtest"
 	"github.com/sociaaldomein/bewijs/did/jwk"
 	"github.com/sociaaldomein/bewijs/did/key"
 	"github.com/sociaaldomein/bewijs/did/resolver"
@@ -69,19 +70,9 @@ func (s *didWebServer) serve(w http.ResponseWriter, r *http.Request) {
 
 func newMulti(t *testing.T, clk *clock) *resolver.Multi {
 	t.Helper()
-	webCfg := web.DefaultConfig()
-	webCfg.InsecureLocalhost = true
-	webResolver, err := web.NewResolver(webCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := resolver.DefaultConfig()
 	cfg.Now = clk.Now
-	m, err := resolver.New(cfg, resolver.StandardMethods(webResolver))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return didtest.LocalResolver(t, cfg)
 }
 
 func TestMulti_Cache(t *testing.T) {

@@ -41,6 +41,7 @@ var rules = []rule{
 	{"internal/fault", []string{module + "/", "gorm.io/", "github.com/labstack/echo"}, "the shared error shape imports only the standard library"},
 	{"internal/dpop", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet", "gorm.io/", "github.com/labstack/echo"}, "DPoP is shared by issuer and wallet"},
 	{"internal/pkce", []string{module + "/", "gorm.io/", "github.com/labstack/echo"}, "PKCE is a leaf"},
+	{"internal/nonce", []string{module + "/", "gorm.io/", "github.com/labstack/echo"}, "stateless nonces are a leaf"},
 	{"internal/sdjwt", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet", "gorm.io/", "github.com/labstack/echo"}, "SD-JWT primitives know nothing of HTTP or storage"},
 	{"policies", []string{module + "/api", module + "/issuer", module + "/verifier", module + "/wallet"}, "policies import no domain packages"},
 	{"did", []string{aries}, "aries stays behind internal/w3cvc"},

@@ -92,6 +92,16 @@ func gunzip(compressed []byte, maxBytes int) ([]byte, error) {
 	return out, nil
 }
 
+// StatusBit is StatusListBits then BitAt: the bit of index in the status list credential
+// list, for purpose, inflating at most maxBytes.
+func StatusBit(list Credential, purpose string, index, maxBytes int) (bool, error) {
+	bits, err := StatusListBits(list, purpose, maxBytes)
+	if err != nil {
+		return false, err
+	}
+	return BitAt(bits, index)
+}
+
 // BitAt returns the status bit of index. §2.2: "the first index, with a value of zero (0),
 // is located at the left-most bit in the bitstring": index 0 is the most significant bit of
 // byte 0. §3.2 step 10: outside the bitstring "a RANGE_ERROR MUST be raised".

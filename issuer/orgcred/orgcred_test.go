@@ -110,11 +110,7 @@ func revoked(t *testing.T, env tenanttest.Env, svc *orgcred.Service, c w3cvc.Cre
 		t.Fatal(err)
 	}
 	list := parse(t, env, jwt)
-	bits, err := w3cvc.StatusListBits(list, w3cvc.PurposeRevocation, orgcred.ListSize/8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := w3cvc.BitAt(bits, c.Status.Index)
+	set, err := w3cvc.StatusBit(list, w3cvc.PurposeRevocation, c.Status.Index, orgcred.ListSize/8)
 	if err != nil {
 		t.Fatal(err)
 	}

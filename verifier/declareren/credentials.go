@@ -83,11 +83,7 @@ func (s *Service) statusOf(ctx context.Context, c w3cvc.Credential) string {
 	if err != nil || list.Issuer != c.Issuer {
 		return "unknown"
 	}
-	bits, err := w3cvc.StatusListBits(list, c.Status.Purpose, maxListBytes)
-	if err != nil {
-		return "unknown"
-	}
-	set, err := w3cvc.BitAt(bits, c.Status.Index)
+	set, err := w3cvc.StatusBit(list, c.Status.Purpose, c.Status.Index, maxListBytes)
 	if err != nil {
 		return "unknown"
 	}

@@ -2,7 +2,6 @@ package declareren
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"testing"
 	"time"
@@ -54,14 +53,11 @@ func TestSpendNonce(t *testing.T) {
 	s := &Service{cfg: DefaultConfig(), store: &memStore{seen: map[string]bool{}}, now: func() time.Time { return now },
 		nonceKey: []byte("0123456789abcdef0123456789abcdef")}
 	mint := func() string {
-		// Nonce needs a tenant lookup; build the same value directly for tenant "t1".
-		b := make([]byte, 16, 32)
-		for i := range 8 {
-			b[7-i] = byte(now.Unix() >> (8 * i))
+		n, err := s.nonces().Make("t1", noncePurpose, now)
+		if err != nil {
+			t.Fatal(err)
 		}
-		copy(b[8:16], "randomxx")
-		b = append(b, s.nonceMAC("t1", b[:16])...)
-		return encode(b)
+		return n
 	}
 	n := mint()
 	if err := s.spendNonce(t.Context(), "t1", n); err != nil {
@@ -82,5 +78,3 @@ func TestSpendNonce(t *testing.T) {
 		t.Fatalf("garbage: %v, want errNonce", err)
 	}
 }
-
-func encode(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
