@@ -37,12 +37,9 @@ func TestCLIIssueReceiveRevoke(t *testing.T) {
 	dir := t.TempDir()
 	addr := freePort(t)
 	s := startServe(t, dir, addr)
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + s.base}
+	admin := adminEnv(dir, s.base)
 
-	r := cli(t, admin, "beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--tx-code", "--json")
-	if r.code != 0 {
-		t.Fatalf("beschikking create: %d %s", r.code, r.stderr)
-	}
+	r := createBeschikking(t, admin, "--tx-code")
 	var created struct {
 		ID        string `json:"id"`
 		OfferLink string `json:"offer_link"`
@@ -118,7 +115,7 @@ func TestScaleOutTwoServers(t *testing.T) {
 	lb.Start()
 	t.Cleanup(lb.Close)
 
-	r := cli(t, env, "beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--json")
+	r := createBeschikking(t, env)
 	var created struct {
 		OfferLink string `json:"offer_link"`
 	}

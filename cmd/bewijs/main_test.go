@@ -187,6 +187,32 @@ type server struct {
 	base   string
 }
 
+// adminEnv is the environment of CLI commands on the SQLite data of a `serve --demo` run in
+// dir, with publicURL as the public URL.
+func adminEnv(dir, publicURL string) []string {
+	return []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + publicURL}
+}
+
+// createBeschikking creates the Wmo fixture's beschikking at gemeente-amsterdam with `beschikking
+// create --json` and flags, and fails the test if the command fails.
+func createBeschikking(t *testing.T, env []string, flags ...string) result {
+	t.Helper()
+	args := append([]string{"beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--json"}, flags...)
+	r := cli(t, env, args...)
+	if r.code != 0 {
+		t.Fatalf("beschikking create: %d %s", r.code, r.stderr)
+	}
+	return r
+}
+
+// seededOffline starts `serve --demo` in dir to seed its data, stops it, and returns the
+// environment of CLI commands on that data with publicURL, for commands that need no server.
+func seededOffline(t *testing.T, dir, publicURL string) []string {
+	t.Helper()
+	startServe(t, dir, freePort(t)).stop(t)
+	return adminEnv(dir, publicURL)
+}
+
 func startServe(t *testing.T, dir, addr string, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--demo")

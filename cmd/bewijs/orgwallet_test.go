@@ -51,10 +51,8 @@ type tokenJSON struct {
 func TestCLIDeclareren(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, dir, freePort(t), "BEWIJS_INSECURE_LOCALHOST=true")
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + s.base}
-	if r := cli(t, admin, "beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--json"); r.code != 0 {
-		t.Fatalf("beschikking create: %d %s", r.code, r.stderr)
-	}
+	admin := adminEnv(dir, s.base)
+	createBeschikking(t, admin)
 
 	r := cli(t, admin, "org-wallet", "list", "--tenant", "thuiszorg-de-linde", "--json")
 	var wallet []struct {
@@ -132,9 +130,7 @@ func TestCLIDeclareren(t *testing.T) {
 
 func TestCLIDeclarerenBadInput(t *testing.T) {
 	dir := t.TempDir()
-	s := startServe(t, dir, freePort(t))
-	s.stop(t)
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=http://127.0.0.1:1"}
+	admin := seededOffline(t, dir, "http://127.0.0.1:1")
 	key := filepath.Join(t.TempDir(), "key.jwk")
 	if err := os.WriteFile(key, []byte(`{"kty":"EC","crv":"P-256","x":"x","y":"y"}`), 0o600); err != nil {
 		t.Fatal(err)

@@ -14,10 +14,8 @@ import (
 func TestCLILoginByDisclosure(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, dir, freePort(t), "BEWIJS_INSECURE_LOCALHOST=true")
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + s.base}
-	if r := cli(t, admin, "beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--json"); r.code != 0 {
-		t.Fatalf("beschikking create: %d %s", r.code, r.stderr)
-	}
+	admin := adminEnv(dir, s.base)
+	createBeschikking(t, admin)
 	r := cli(t, admin, "pid", "issue", "--bsn", "999991772", "--json")
 	var pid struct {
 		OfferLink string `json:"offer_link"`

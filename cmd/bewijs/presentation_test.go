@@ -70,7 +70,7 @@ func writeDCQL(t *testing.T, paths ...[]string) string {
 func TestCLIPresentationRequest(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, dir, freePort(t))
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + s.base}
+	admin := adminEnv(dir, s.base)
 
 	v := decodeView(t, cli(t, admin, "presentation", "request", "--tenant", "thuiszorg-de-linde", "--query", "zorgstart", "--json"))
 	if v.ID == "" || v.State != "pending" || v.Purpose != "zorgstart" || !v.PolicyDecision.Allow {
@@ -107,9 +107,7 @@ func TestCLIPresentationRequest(t *testing.T) {
 
 func TestCLIPresentationRequestRefused(t *testing.T) {
 	dir := t.TempDir()
-	s := startServe(t, dir, freePort(t))
-	s.stop(t)
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=https://bewijs.gemeente.example"}
+	admin := seededOffline(t, dir, "https://bewijs.gemeente.example")
 	bsn := writeDCQL(t, []string{"client", "bsn"})
 	tests := []struct {
 		name string
@@ -148,9 +146,9 @@ func TestCLIPresentationRequestRefused(t *testing.T) {
 func TestCLIPresentationVerified(t *testing.T) {
 	dir := t.TempDir()
 	s := startServe(t, dir, freePort(t), "BEWIJS_INSECURE_LOCALHOST=true")
-	admin := []string{"BEWIJS_DATABASE_URL=sqlite://" + filepath.Join(dir, "bewijs-data", "bewijs.db"), "BEWIJS_PUBLIC_URL=" + s.base}
+	admin := adminEnv(dir, s.base)
 
-	r := cli(t, admin, "beschikking", "create", "--tenant", "gemeente-amsterdam", "--file", writeFixture(t, "01-wmo-hbh-minuten-per-week.json"), "--json")
+	r := createBeschikking(t, admin)
 	var offer struct {
 		OfferLink string `json:"offer_link"`
 	}

@@ -131,28 +131,15 @@ func checkSDAlg(payload map[string]any) error {
 // such as nbf, exp, and aud in the processed payload, if present." aud is the caller's
 // to check; iat may lie in the future by at most skew (RFC 7519 §4.1.6).
 func checkValidity(claims map[string]any, now time.Time, skew time.Duration) error {
-	exp, ok, err := numericDate(claims, "exp")
-	if err != nil {
-		return err
-	}
-	// RFC 7519 §4.1.4: "the current date/time MUST be before the expiration date/time".
-	if ok && !now.Before(exp.Add(skew)) {
-		return newError(CodeExpired, "expired at %s", exp.UTC().Format(time.RFC3339))
-	}
-	nbf, ok, err := numericDate(claims, "nbf")
-	if err != nil {
-		return err
-	}
-	// RFC 7519 §4.1.5: "the current date/time MUST be after or equal to the not-before date/time".
-	if ok && now.Add(skew).Before(nbf) {
-		return newError(CodeNotYetValid, "not valid before %s", nbf.UTC().Format(time.RFC3339))
-	}
-	iat, ok, err := numericDate(claims, "iat")
-	if err != nil {
-		return err
-	}
-	if ok && now.Add(skew).Before(iat) {
-		return newError(CodeNotYetValid, "issued in the future, at %s", iat.UTC().Format(time.RFC3339))
+	switch p, claim, at := jose.CheckTimes(claims, now, skew); p {
+	case jose.TimeMalformed:
+		return newError(CodeMalformed, "%s is not a NumericDate", claim)
+	case jose.TimeExpired:
+		return newError(CodeExpired, "expired at %s", at.UTC().Format(time.RFC3339))
+	case jose.TimeNotYetValid:
+		return newError(CodeNotYetValid, "not valid before %s", at.UTC().Format(time.RFC3339))
+	case jose.TimeIssuedAhead:
+		return newError(CodeNotYetValid, "issued in the future, at %s", at.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -93,28 +93,15 @@ func verifySignature(ctx context.Context, compact, kid string, opts VerifyOption
 
 // checkValidity checks exp, nbf and iat against now, allowing skew either way.
 func checkValidity(claims map[string]any, now time.Time, skew time.Duration) error {
-	exp, ok, err := numericDate(claims, "exp")
-	if err != nil {
-		return err
-	}
-	// RFC 7519 §4.1.4: "the current date/time MUST be before the expiration date/time".
-	if ok && !now.Before(exp.Add(skew)) {
-		return newError(ReasonExpired, nil, "expired at %s", exp.UTC().Format(time.RFC3339))
-	}
-	nbf, ok, err := numericDate(claims, "nbf")
-	if err != nil {
-		return err
-	}
-	// RFC 7519 §4.1.5: "the current date/time MUST be after or equal to the not-before date/time".
-	if ok && now.Add(skew).Before(nbf) {
-		return newError(ReasonNotYetValid, nil, "not valid before %s", nbf.UTC().Format(time.RFC3339))
-	}
-	iat, ok, err := numericDate(claims, "iat")
-	if err != nil {
-		return err
-	}
-	if ok && now.Add(skew).Before(iat) {
-		return newError(ReasonNotYetValid, nil, "issued in the future, at %s", iat.UTC().Format(time.RFC3339))
+	switch p, claim, at := jose.CheckTimes(claims, now, skew); p {
+	case jose.TimeMalformed:
+		return malformed(nil, "%s is not a NumericDate", claim)
+	case jose.TimeExpired:
+		return newError(ReasonExpired, nil, "expired at %s", at.UTC().Format(time.RFC3339))
+	case jose.TimeNotYetValid:
+		return newError(ReasonNotYetValid, nil, "not valid before %s", at.UTC().Format(time.RFC3339))
+	case jose.TimeIssuedAhead:
+		return newError(ReasonNotYetValid, nil, "issued in the future, at %s", at.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
