@@ -194,9 +194,7 @@ func TestDeclarerenEndToEnd(t *testing.T) {
 				t.Fatalf("declaraties listed: %v", list)
 			}
 
-			if res := e.postJSON(t, "/api/v1/beschikkingen/"+e.Beschikking.ID+"/revoke", e.GemeenteKey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
-				t.Fatalf("revoke: %d %s", res.Status, res.Body)
-			}
+			e.revokeBeschikking(t, e.GemeenteKey, e.Beschikking.ID, "verhuisd")
 			if res := e.tokenRequest(t, e.presentation(t, e.walletJWTs(t), vpOpts{}), mustKey()); res.Status != http.StatusBadRequest || res.vciError().Error != "invalid_grant" {
 				t.Fatalf("token after revocation: %d %s", res.Status, res.Body)
 			}

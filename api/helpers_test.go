@@ -212,6 +212,15 @@ func (s *testServer) do(t *testing.T, method, path, key, contentType string, bod
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
+// revokeBeschikking revokes beschikking id with the gemeente's API key and fails the test
+// unless the API answers 200.
+func (s *testServer) revokeBeschikking(t *testing.T, key, id, reason string) {
+	t.Helper()
+	if res := s.postJSON(t, "/api/v1/beschikkingen/"+id+"/revoke", key, map[string]string{"reason": reason}); res.Status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", res.Status, res.Body)
+	}
+}
+
 func (s *testServer) postJSON(t *testing.T, path, key string, v any) response {
 	t.Helper()
 	b, err := json.Marshal(v)

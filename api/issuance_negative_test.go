@@ -233,9 +233,7 @@ func testAuthorizationRefusals(t *testing.T, s *testServer, key string) {
 	})
 	t.Run("error - beschikking revoked after the token was issued", func(t *testing.T) {
 		c, cl := redeemed(t)
-		if res := s.postJSON(t, "/api/v1/beschikkingen/"+c.ID+"/revoke", key, map[string]string{"reason": "ingetrokken"}); res.Status != http.StatusOK {
-			t.Fatalf("revoke: %s", res.vciString())
-		}
+		s.revokeBeschikking(t, key, c.ID, "ingetrokken")
 		res, err := requestWithFreshNonce(t.Context(), cl, cl.CredentialIDs()[0])
 		expectVCIError(t, res, err, http.StatusBadRequest, oid4vci.ErrCredentialRequestDenied)
 		if issued, entries := s.issuedRows(t, c.ID); issued != 0 || entries != 0 {

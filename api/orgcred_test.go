@@ -62,9 +62,7 @@ func TestOrganisationCredentials(t *testing.T) {
 			if statusBit(t, s, z) {
 				t.Fatal("revoked before the beschikking was")
 			}
-			if res := s.postJSON(t, "/api/v1/beschikkingen/"+b.ID+"/revoke", gkey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
-				t.Fatalf("revoke: %d %s", res.Status, res.Body)
-			}
+			s.revokeBeschikking(t, gkey, b.ID, "verhuisd")
 			if !statusBit(t, s, z) {
 				t.Fatal("the zorgtoewijzing is not revoked with its beschikking")
 			}

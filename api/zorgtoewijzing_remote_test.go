@@ -56,9 +56,7 @@ func TestZorgtoewijzingToAnotherInstance(t *testing.T) {
 			if statusBit(t, b, z) {
 				t.Fatal("revoked before the beschikking was")
 			}
-			if res := a.postJSON(t, "/api/v1/beschikkingen/"+bes.ID+"/revoke", gkey, map[string]string{"reason": "verhuisd"}); res.Status != http.StatusOK {
-				t.Fatalf("revoke: %d %s", res.Status, res.Body)
-			}
+			a.revokeBeschikking(t, gkey, bes.ID, "verhuisd")
 			if !statusBit(t, b, z) {
 				t.Fatal("the zorgtoewijzing on instance B is not revoked with its beschikking on A")
 			}
