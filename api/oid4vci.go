@@ -194,9 +194,10 @@ func requireForm(c echo.Context) error {
 	if !strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
 		return oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidRequest, "send the request as application/x-www-form-urlencoded", nil)
 	}
-	if err := c.Request().ParseForm(); err != nil {
+	if err := parseForm(c.Request()); err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		var limit *echo.HTTPError
+		if errors.As(err, &tooBig) || errors.As(err, &limit) && limit.Code == http.StatusRequestEntityTooLarge {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
 		return oid4vci.NewError(http.StatusBadRequest, oid4vci.ErrInvalidRequest, "the form does not parse", err)

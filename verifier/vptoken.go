@@ -50,7 +50,8 @@ func (v *Verifier) VerifyVPToken(ctx context.Context, token oid4vp.VPToken, opts
 			presented[id] = append(presented[id], cred.Claims)
 		}
 	}
-	if err := oid4vp.SatisfiedBy(opts.Query, presented); err != nil {
+	// The query was validated above, or by ParseQuery (opts.QueryValidated).
+	if err := oid4vp.SatisfiedByValid(opts.Query, presented); err != nil {
 		return Result{}, unsatisfied(err)
 	}
 	return res, nil

@@ -18,6 +18,13 @@ func SatisfiedBy(q Query, presented map[string][]map[string]any) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
+	return SatisfiedByValid(q, presented)
+}
+
+// SatisfiedByValid is SatisfiedBy for a query that ParseQuery or Validate has already
+// accepted: a verifier checks every response to a request against the same query, and
+// validating it again each time allocates more than the check itself.
+func SatisfiedByValid(q Query, presented map[string][]map[string]any) error {
 	byID := make(map[string]CredentialQuery, len(q.Credentials))
 	for _, cq := range q.Credentials {
 		byID[cq.ID] = cq
