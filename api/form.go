@@ -121,7 +121,12 @@ func cmpErr(first, err error) error {
 
 // unescapeForm is url.QueryUnescape, copying the runs between escapes at once.
 func unescapeForm(s string) (string, error) {
-	i := strings.IndexAny(s, "%+")
+	// IndexByte is vectorised, IndexAny is not; a '+' is rare in what wallets send.
+	next := func(s string) int { return strings.IndexByte(s, '%') }
+	if strings.IndexByte(s, '+') >= 0 {
+		next = func(s string) int { return strings.IndexAny(s, "%+") }
+	}
+	i := next(s)
 	if i < 0 {
 		return s, nil
 	}
@@ -141,7 +146,7 @@ func unescapeForm(s string) (string, error) {
 			}
 			b, s = append(b, unhex(s[1])<<4|unhex(s[2])), s[3:]
 		}
-		if i = strings.IndexAny(s, "%+"); i < 0 {
+		if i = next(s); i < 0 {
 			return string(append(b, s...)), nil
 		}
 	}

@@ -40,6 +40,15 @@ func selectClaims(root map[string]any, path []any) ([]selectedClaim, error) {
 	if len(path) == 0 {
 		return nil, errPathNotFound
 	}
+	if v, ok, err := selectNamed(root, path); ok {
+		return v, err
+	}
+	return selectStepwise(root, path)
+}
+
+// selectStepwise is §7.1.1 as written: a selection set, narrowed or widened by each
+// component.
+func selectStepwise(root map[string]any, path []any) ([]selectedClaim, error) {
 	// §7.1.1 step 1: "Select the root element of the Credential".
 	sel := []selectedClaim{{Path: []any{}, Value: root}}
 	for _, comp := range path {
@@ -57,6 +66,34 @@ func selectClaims(root map[string]any, path []any) ([]selectedClaim, error) {
 	return sel, nil
 }
 
+// selectNamed is selectClaims for a pointer of object member names only, the common case
+// (["gemeente", "code"]): such a pointer selects at most one element, and its concrete path
+// is the pointer itself, so the walk needs no selection sets. ok is false for any other
+// pointer; selectClaims then processes it step by step. The path returned shares the
+// pointer's elements, capped so that an append copies.
+func selectNamed(root map[string]any, path []any) (sel []selectedClaim, ok bool, err error) {
+	var cur any = root
+	found := true
+	for _, comp := range path {
+		name, isName := comp.(string)
+		if !isName {
+			return nil, false, nil
+		}
+		if !found {
+			continue // §7.1.1 2.1 on an empty selection: nothing to check, nothing selected
+		}
+		obj, isObj := cur.(map[string]any)
+		if !isObj {
+			return nil, true, errPathType
+		}
+		cur, found = obj[name]
+	}
+	if !found {
+		return nil, true, errPathNotFound
+	}
+	return []selectedClaim{{Path: path[:len(path):len(path)], Value: cur}}, true, nil
+}
+
 // step applies one component of the pointer to the current selection (§7.1.1 step 2).
 func step(sel []selectedClaim, comp any) ([]selectedClaim, error) {
 	var next []selectedClaim
@@ -71,7 +108,7 @@ func step(sel []selectedClaim, comp any) ([]selectedClaim, error) {
 				return nil, errPathType
 			}
 			if v, ok := obj[c]; ok {
-				next = append(next, selectedClaim{Path: extend(s.Path, c), Value: v})
+				next = append(next, selectedClaim{Path: extend(s.Path, comp), Value: v})
 			}
 		}
 	case nil:

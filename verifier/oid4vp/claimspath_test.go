@@ -91,3 +91,33 @@ func TestSameValue(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSelectNamed: for a pointer of member names, the direct walk of selectNamed selects
+// what §7.1.1 processing step by step selects, and fails where it fails, in the same way.
+func FuzzSelectNamed(f *testing.F) {
+	f.Add(`{"a":{"b":1},"c":[1,2]}`, "a", "b", "")
+	f.Add(`{"a":{"b":1}}`, "x", "b", "c")
+	f.Add(`{"a":"s"}`, "a", "b", "")
+	f.Add(`{"a":[{"b":1}]}`, "a", "b", "")
+	f.Add(`{"a":{"b":null}}`, "a", "b", "")
+	f.Fuzz(func(t *testing.T, doc, p1, p2, p3 string) {
+		var root map[string]any
+		if json.Unmarshal([]byte(doc), &root) != nil || root == nil {
+			return
+		}
+		path := []any{p1}
+		for _, p := range []string{p2, p3} {
+			if p != "" {
+				path = append(path, p)
+			}
+		}
+		got, ok, gotErr := selectNamed(root, path)
+		if !ok {
+			t.Fatalf("%v: a pointer of names was not taken", path)
+		}
+		want, wantErr := selectStepwise(root, path)
+		if gotErr != wantErr || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s %v: selectNamed %v, %v; stepwise %v, %v", doc, path, got, gotErr, want, wantErr)
+		}
+	})
+}

@@ -41,8 +41,8 @@ func (t *VPToken) UnmarshalJSON(b []byte) error {
 // whitespace, escapes or repeated ids, whose strings are presentations (base64url, '.', '~').
 // It is encoding/json's result for that subset (FuzzPlainVPToken) in one pass, without
 // the two scans of a 2 KiB presentation that json.Unmarshal makes. Anything else, ok false,
-// goes to encoding/json.
-func parsePlainVPToken(b []byte) (VPToken, bool) {
+// goes to encoding/json. Read from a string, the presentations are substrings of it.
+func parsePlainVPToken[T string | []byte](b T) (VPToken, bool) {
 	// str reads a string of plain characters at b[i] (the opening quote) and returns it and
 	// the index after its closing quote.
 	str := func(i int) (string, int, bool) {
@@ -52,8 +52,8 @@ func parsePlainVPToken(b []byte) (VPToken, bool) {
 		for j := i + 1; j < len(b); j++ {
 			switch c := b[j]; {
 			case c == '"':
-				return string(b[i+1 : j]), j + 1, true
-			case c < 0x20 || c >= 0x7f || c == '\\':
+				return string(b[i+1 : j]), j + 1, true // a string's substring: no copy
+			case c-0x20 >= 0x7f-0x20 || c == '\\': // below 0x20 (wraps round) or 0x7f and up
 				return "", 0, false
 			}
 		}
@@ -106,9 +106,11 @@ func parsePlainVPToken(b []byte) (VPToken, bool) {
 
 // ParseVPToken parses the vp_token form parameter (a JSON object serialized as a string).
 func ParseVPToken(s string) (VPToken, error) {
-	var t VPToken
-	if err := t.UnmarshalJSON([]byte(s)); err != nil {
-		return nil, NewError(http.StatusBadRequest, ErrInvalidRequest, "vp_token is not a JSON object of arrays of presentations", err)
+	t, ok := parsePlainVPToken(s)
+	if !ok {
+		if err := t.UnmarshalJSON([]byte(s)); err != nil {
+			return nil, NewError(http.StatusBadRequest, ErrInvalidRequest, "vp_token is not a JSON object of arrays of presentations", err)
+		}
 	}
 	if err := t.validateShape(); err != nil {
 		return nil, err

@@ -85,6 +85,9 @@ func FuzzPlainVPToken(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, ok := parsePlainVPToken(b)
+		if gotS, okS := parsePlainVPToken(string(b)); okS != ok || !reflect.DeepEqual(gotS, got) {
+			t.Fatalf("%q: from a string %v %v, from bytes %v %v", b, gotS, okS, got, ok)
+		}
 		var want map[string][]string
 		err := json.Unmarshal(b, &want)
 		if ok && (err != nil || !reflect.DeepEqual(got, VPToken(want))) {
