@@ -6,8 +6,9 @@
 # set), issues API keys for gemeente-amsterdam (issuer) and thuiszorg-de-linde (verifier), and
 # runs scripts/loadpresent: a flow phase (create request, fetch request object, present,
 # respond) and a responses phase (only the verified response POSTs timed, in chunks of 1000;
-# the raw bound is measured again, briefly, on the server's core before each chunk, and each
-# chunk is set beside its own bound: this machine's speed drifts by 10 % within minutes).
+# the raw bound is measured again, briefly, on the server's core just before and just after
+# each chunk, and each chunk is set beside the mean of the two: this machine's speed drifts
+# by 10 % within minutes, at times by 30 % within seconds).
 # Prints throughput, p50/p99, the server's CPU per response and the ratio against the raw
 # bound; on PostgreSQL also the CPU of the postgres processes per response (not in the ratio).
 #   scripts/load-presentation.sh [N] [C] [loadpresent flags, e.g. -phases responses]
@@ -34,8 +35,8 @@ $(pin "${SERVER_CPUS:-}") go test ./verifier -run '^$' -bench 'RawBound$|VerifyP
 bound_case="disclosures=0"
 bound=$(awk -v c="BenchmarkRawBound/$bound_case" '$1 == c {print $3}' "$work/bench.txt" | sort -n | sed -n 2p)
 
-# The same benchmark, briefly, before each chunk of the responses phase (loadpresent -bound-cmd):
-# this machine's speed drifts by 10 % within minutes, so each chunk is set beside its own bound.
+# The same benchmark, briefly, before and after each chunk of the responses phase (loadpresent
+# -bound-cmd): this machine's speed drifts, so each chunk is set beside its own bound.
 go test -c -o "$work/verifier.test" ./verifier
 bound_cmd="cd $PWD/verifier && $(pin "${SERVER_CPUS:-}") $work/verifier.test -test.run '^\$' -test.bench 'RawBound/$bound_case\$' -test.cpu 1 -test.benchtime 0.5s | awk '/^Benchmark/ {print \$3}'"
 go build -o "$work/bewijs" ./cmd/bewijs

@@ -56,7 +56,7 @@ func main() {
 	flag.DurationVar(&cfg.maxDuration, "max", 10*time.Minute, "stop after this long")
 	flag.Float64Var(&cfg.boundNs, "bound-ns", 0, "ns/op of BenchmarkRawBound measured in the same run (for the per-core ratio)")
 	flag.StringVar(&cfg.boundName, "bound-name", "BenchmarkRawBound", "the benchmark -bound-ns comes from")
-	flag.StringVar(&cfg.boundCmd, "bound-cmd", "", "responses phase: shell command printing the raw bound in ns/op, run on the server's core before each chunk's responses, so that each chunk is set beside a bound measured seconds before it (this machine's speed drifts by 10 % within minutes)")
+	flag.StringVar(&cfg.boundCmd, "bound-cmd", "", "responses phase: shell command printing the raw bound in ns/op, run on the server's core just before and just after each chunk's responses, so that each chunk is set beside a bound measured around it (this machine's speed drifts by 10 % within minutes)")
 	flag.IntVar(&cfg.serverPID, "server-pid", 0, "pid of the bewijs server, to read its CPU time from /proc (Linux)")
 	flag.IntVar(&cfg.serverCPUs, "server-cpus", 0, "CPUs the server may use (its taskset), for throughput per allotted core")
 	flag.StringVar(&cfg.dbComm, "db-comm", "", "process name of the database on this machine (postgres), to report its CPU time per response beside the server's")

@@ -214,18 +214,20 @@ func measureBound(ctx context.Context, cmd string) (float64, error) {
 	return ns, nil
 }
 
-// printChunks sets each chunk of the responses phase beside the bound measured just before
-// it, and prints the median of those ratios: the figure least moved by the machine's drift.
+// printChunks sets each chunk of the responses phase beside the bound measured around it
+// (the mean of the samples just before and just after), and prints the median of those
+// ratios: the figure least moved by the machine's drift.
 func printChunks(r phaseResult) {
 	if len(r.chunks) == 0 {
 		return
 	}
 	ratios := make([]float64, len(r.chunks))
-	fmt.Printf("\n== %s beside a bound measured just before each chunk\n", r.name)
+	fmt.Printf("\n== %s beside a bound measured just before and just after each chunk\n", r.name)
 	for i, c := range r.chunks {
 		perResp := c.serverCPU / time.Duration(c.ok)
 		ratios[i] = 100 * c.boundNs / float64(perResp.Nanoseconds())
-		fmt.Printf("   chunk %2d: %5d responses, %s server CPU each, bound %s = %5.1f%%\n", i+1, c.ok, round(perResp), round(time.Duration(c.boundNs)), ratios[i])
+		fmt.Printf("   chunk %2d: %5d responses, %s server CPU each, bound %s (%s, %s) = %5.1f%%\n", i+1, c.ok, round(perResp),
+			round(time.Duration(c.boundNs)), round(time.Duration(c.boundBefore)), round(time.Duration(c.boundAfter)), ratios[i])
 	}
 	slices.Sort(ratios)
 	fmt.Printf("   median of %d chunks: %.1f%% of the bound (range %.1f–%.1f%%)\n", len(ratios), median(ratios), ratios[0], ratios[len(ratios)-1])

@@ -44,11 +44,13 @@ type phaseResult struct {
 	chunks []chunkResult
 }
 
-// chunkResult is one chunk of the responses phase beside its own bound sample.
+// chunkResult is one chunk of the responses phase beside its own bound: the mean of a
+// sample just before the chunk and one just after it.
 type chunkResult struct {
-	ok        int
-	serverCPU time.Duration
-	boundNs   float64
+	ok                      int
+	serverCPU               time.Duration
+	boundNs                 float64
+	boundBefore, boundAfter float64
 }
 
 // pool runs do(i) for i in [0, n) on c goroutines and counts errors; it stops early after
@@ -147,10 +149,15 @@ func runResponses(ctx context.Context, w *loadWallet, cfg config, prof *profiler
 		})
 		res.wall += time.Since(start)
 		s, o, d := cpu.stop()
+		boundAfter, err := measureBound(ctx, cfg.boundCmd)
+		if err != nil {
+			return res, err
+		}
 		res.serverCPU, res.ownCPU, res.dbCPU = addCPU(res.serverCPU, s), addCPU(res.ownCPU, o), addCPU(res.dbCPU, d)
 		res.ok += int(ok.Load())
 		if boundNs > 0 && s > 0 {
-			res.chunks = append(res.chunks, chunkResult{ok: int(ok.Load()), serverCPU: s, boundNs: boundNs})
+			res.chunks = append(res.chunks, chunkResult{ok: int(ok.Load()), serverCPU: s, boundNs: (boundNs + boundAfter) / 2,
+				boundBefore: boundNs, boundAfter: boundAfter})
 		}
 		done += k
 		if err := tooManyErrors(res); err != nil {
