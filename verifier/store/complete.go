@@ -292,4 +292,3 @@ audited AS (
 SELECT id FROM done`)
 	return b.String()
 }
-
