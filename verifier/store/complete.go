@@ -82,87 +82,132 @@ func (s *Store) completeOne(ctx context.Context, id string, c verifier.Completio
 	return err
 }
 
-// SQLite has no data-modifying CTE: a completion is the conditional update and, when it
-// matched, the audit insert, in one transaction. Both go to the driver prepared once
-// (sqliteCompletion): gorm would build each statement anew, and the SQLite driver would
-// compile it anew, for every completion.
-const (
-	sqliteCompleteSQL = `UPDATE presentation_requests SET state = ?, reason = ?, result = ?, response_code_hash = ?,
-  evidence = ?, evidence_expires_at = ?, completed_at = ? WHERE id = ? AND state = ? AND expires_at > ?`
-	sqliteAuditSQL = `INSERT INTO audit_events (` + auditstore.InsertColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-)
+// SQLite has no data-modifying CTE: a batch is one UPDATE … FROM a VALUES list, RETURNING
+// the ids it completed, and one INSERT of their audit records, in one transaction. Both go
+// to the driver prepared once per number of rows (sqliteStatements): gorm would build, and
+// the SQLite driver compile, every statement anew, and a statement per completion costs the
+// engine's per-statement work as many times.
 
-// sqliteStatements are the two statements of a SQLite completion, prepared on first use.
+// sqliteStatements holds the prepared statements of SQLite batches by their number of rows.
 type sqliteStatements struct {
-	once          sync.Once
-	update, audit *sql.Stmt
-	err           error
+	mu             sync.Mutex
+	updates, audit map[int]*sql.Stmt
 }
 
-func (s *Store) sqliteStatements(ctx context.Context) (*sqliteStatements, error) {
-	st := &s.sqlite
-	st.once.Do(func() {
-		db, err := s.db.DB()
-		if err == nil {
-			st.update, err = db.PrepareContext(ctx, sqliteCompleteSQL)
-		}
-		if err == nil {
-			st.audit, err = db.PrepareContext(ctx, sqliteAuditSQL)
-		}
-		st.err = err
-	})
-	return st, st.err
+// statement returns the statement of n rows from cache, preparing build(n) on first use.
+func (st *sqliteStatements) statement(ctx context.Context, db *sql.DB, cache *map[int]*sql.Stmt, n int, build func(int) string) (*sql.Stmt, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if *cache == nil {
+		*cache = map[int]*sql.Stmt{}
+	}
+	if stmt := (*cache)[n]; stmt != nil {
+		return stmt, nil
+	}
+	stmt, err := db.PrepareContext(ctx, build(n))
+	if err != nil {
+		return nil, err
+	}
+	(*cache)[n] = stmt
+	return stmt, nil
+}
+
+// sqliteUpdateSQL completes n requests: those still retrieved and unexpired.
+func sqliteUpdateSQL(n int) string {
+	return `WITH v (id, state, reason, result, response_code_hash, evidence, evidence_expires_at, completed_at) AS (VALUES ` +
+		placeholderRows(n, 8) + `)
+UPDATE presentation_requests SET state = v.state, reason = v.reason, result = v.result,
+  response_code_hash = v.response_code_hash, evidence = v.evidence, evidence_expires_at = v.evidence_expires_at,
+  completed_at = v.completed_at
+FROM v WHERE presentation_requests.id = v.id AND presentation_requests.state = '` + string(verifier.Retrieved) + `'
+  AND presentation_requests.expires_at > v.completed_at
+RETURNING presentation_requests.id`
+}
+
+// sqliteAuditSQL inserts n audit records.
+func sqliteAuditSQL(n int) string {
+	return `INSERT INTO audit_events (` + auditstore.InsertColumns + `) VALUES ` + placeholderRows(n, 10)
+}
+
+// placeholderRows is "(?, …), (?, …)": n rows of cols placeholders.
+func placeholderRows(n, cols int) string {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	return strings.Repeat(row+", ", n-1) + row
 }
 
 // completeTransaction completes the batch items todo in one transaction (SQLite): one
 // commit for all of them. done holds the ids it completed; the others were not there to
 // complete (answered, expired or gone).
 func (s *Store) completeTransaction(ctx context.Context, batch []completion, todo []int) (map[string]bool, error) {
-	st, err := s.sqliteStatements(ctx)
+	done, err := s.sqliteComplete(ctx, batch, todo)
 	if err != nil {
-		return nil, mapErr("complete presentation requests", err)
-	}
-	db, err := s.db.DB()
-	if err != nil {
-		return nil, mapErr("complete presentation requests", err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, mapErr("complete presentation requests", err)
-	}
-	defer func() { _ = tx.Rollback() }() // a no-op after Commit
-	update, audit := tx.StmtContext(ctx, st.update), tx.StmtContext(ctx, st.audit)
-	done := make(map[string]bool, len(todo))
-	for _, i := range todo {
-		ok, err := completeIn(ctx, update, audit, batch[i].id, batch[i].c)
-		if err != nil {
-			return nil, mapErr("complete presentation requests", err)
-		}
-		done[batch[i].id] = ok
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, mapErr("complete presentation requests", err)
 	}
 	return done, nil
 }
 
-// completeIn completes one request with the transaction's statements, with its audit
-// record; false: the request was not there to complete.
-func completeIn(ctx context.Context, update, audit *sql.Stmt, id string, c verifier.Completion) (bool, error) {
-	res, err := update.ExecContext(ctx, string(c.State), dbutil.Opt(string(c.Reason)), dbutil.Opt(c.Result), dbutil.Opt(c.ResponseCodeHash),
-		dbutil.Opt(c.Evidence), utc(c.EvidenceExpires), c.At.UTC(), id, string(verifier.Retrieved), c.At.UTC())
+func (s *Store) sqliteComplete(ctx context.Context, batch []completion, todo []int) (map[string]bool, error) {
+	db, err := s.db.DB()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return false, err
-	}
-	args, err := auditstore.InsertArgs(c.Audit)
+	update, err := s.sqlite.statement(ctx, db, &s.sqlite.updates, len(todo), sqliteUpdateSQL)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	_, err = audit.ExecContext(ctx, args...)
-	return err == nil, err
+	args := make([]any, 0, 8*len(todo))
+	for _, i := range todo {
+		c := batch[i].c
+		args = append(args, batch[i].id, string(c.State), dbutil.Opt(string(c.Reason)), dbutil.Opt(c.Result),
+			dbutil.Opt(c.ResponseCodeHash), dbutil.Opt(c.Evidence), utc(c.EvidenceExpires), c.At.UTC())
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	done, err := returnedIDs(tx.StmtContext(ctx, update).QueryContext(ctx, args...))
+	if err != nil {
+		return nil, err
+	}
+	// The audit records of the completed requests only, as on PostgreSQL.
+	args = args[:0]
+	for _, i := range todo {
+		if done[batch[i].id] {
+			a, err := auditstore.InsertArgs(batch[i].c.Audit)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, a...)
+		}
+	}
+	if len(done) > 0 {
+		audit, err := s.sqlite.statement(ctx, db, &s.sqlite.audit, len(done), sqliteAuditSQL)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.StmtContext(ctx, audit).ExecContext(ctx, args...); err != nil {
+			return nil, err
+		}
+	}
+	return done, tx.Commit()
+}
+
+// returnedIDs reads the ids a RETURNING clause gave.
+func returnedIDs(rows *sql.Rows, err error) (map[string]bool, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	done := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		done[id] = true
+	}
+	return done, rows.Err()
 }
 
 // completeSQL is Complete in one statement for PostgreSQL: the conditional update and its
@@ -211,20 +256,8 @@ func (s *Store) completeStatement(ctx context.Context, batch []completion, todo 
 	}
 	// The statement goes to the driver as it is, with PostgreSQL's own placeholders: gorm
 	// would rebuild it character by character for every call.
-	rows, err := s.db.ConnPool.QueryContext(ctx, completeBatchSQL(len(todo)), args...)
+	done, err := returnedIDs(s.db.ConnPool.QueryContext(ctx, completeBatchSQL(len(todo)), args...))
 	if err != nil {
-		return nil, mapErr("complete presentation requests", err)
-	}
-	defer rows.Close()
-	done := make(map[string]bool, len(todo))
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapErr("complete presentation requests", err)
-		}
-		done[id] = true
-	}
-	if err := rows.Err(); err != nil {
 		return nil, mapErr("complete presentation requests", err)
 	}
 	return done, nil
