@@ -74,6 +74,8 @@ func startServerPolicies(t testing.TB, db *migrations.DB, policyDir string) *tes
 type serverOptions struct {
 	PolicyDir string
 	Host      string
+	// Wrap, when set, wraps the server's handler (to make an endpoint fail for a while).
+	Wrap func(http.Handler) http.Handler
 }
 
 func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServer {
@@ -119,7 +121,11 @@ func startServerWith(t testing.TB, db *migrations.DB, o serverOptions) *testServ
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewUnstartedServer(srv.Handler())
+	handler := srv.Handler()
+	if o.Wrap != nil {
+		handler = o.Wrap(handler)
+	}
+	hs := httptest.NewUnstartedServer(handler)
 	hs.Listener.Close()
 	hs.Listener = ln
 	hs.Start()

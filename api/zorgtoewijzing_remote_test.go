@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sociaaldomein/bewijs/internal/audit"
 	auditstore "github.com/sociaaldomein/bewijs/internal/audit/store"
 	"github.com/sociaaldomein/bewijs/internal/demo"
 	"github.com/sociaaldomein/bewijs/internal/fixtures"
@@ -175,13 +177,19 @@ func twoInstances(t *testing.T, e migrationstest.Engine) (*testServer, string, *
 // twoInstancesAs is twoInstances with the gemeente on A under another slug.
 func twoInstancesAs(t *testing.T, e migrationstest.Engine, slug string) (*testServer, string, *testServer) {
 	t.Helper()
+	return twoInstancesWith(t, e, slug, serverOptions{})
+}
+
+// twoInstancesWith is twoInstancesAs with instance B started with bOpts.
+func twoInstancesWith(t *testing.T, e migrationstest.Engine, slug string, bOpts serverOptions) (*testServer, string, *testServer) {
+	t.Helper()
 	a := startServer(t, e.Open(t))
 	created, err := a.Env.Service.Create(t.Context(), tenant.CLI, tenant.NewTenant{Slug: slug, Name: "Gemeente Amsterdam",
 		Kind: tenant.Gemeente, Ids: tenant.Identifiers{Gemeentecode: "0363"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := startServer(t, e.Open(t))
+	b := startServerWith(t, e.Open(t), bOpts)
 	if _, err := demo.Seed(t.Context(), b.Env.Service); err != nil {
 		t.Fatal(err)
 	}
@@ -237,5 +245,75 @@ func TestOrganisationWalletRefusesUntrustedIssuer(t *testing.T) {
 	events, err := auditstore.New(a.Env.DB.Gorm).List(t.Context(), auditstore.Filter{Action: "zorgtoewijzing.deliver"})
 	if err != nil || len(events) != 1 || events[0].Outcome != "failure" {
 		t.Fatalf("delivery audit: %+v %v", events, err)
+	}
+}
+
+// An aanbieder whose credential offer endpoint is down when the gemeente makes the
+// beschikking still receives its zorgtoewijzing: the offer stays due for delivery, and once
+// the endpoint is back the next DeliverDue round delivers it, once. Both attempts are audited.
+func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
+	for _, e := range migrationstest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			var down atomic.Bool
+			down.Store(true)
+			failing := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if down.Load() && strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
+						http.Error(w, "maintenance", http.StatusServiceUnavailable)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}
+			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: failing})
+			bkey, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			holder := b.Env.Service.DID(verifierSlug)
+			a.beschikkingFor(t, gkey, holder) // the beschikking stands; its zorgtoewijzing is not delivered
+			walletSize := func() int {
+				var wallet struct {
+					Credentials []json.RawMessage `json:"credentials"`
+				}
+				b.do(t, http.MethodGet, "/api/v1/organisation-wallet", bkey, "", nil).json(t, &wallet)
+				return len(wallet.Credentials)
+			}
+			if n := walletSize(); n != 0 {
+				t.Fatalf("B's wallet holds %d credentials while its endpoint was down", n)
+			}
+
+			// Not due yet: the first retry waits 30 s.
+			if n, err := a.Issuer.DeliverDue(t.Context()); n != 0 || err != nil {
+				t.Fatalf("DeliverDue before the retry was due: %d, %v", n, err)
+			}
+			down.Store(false)
+			// 30 s later (moved in the database, as the issuer's clock is real).
+			if err := a.Env.DB.Gorm.Exec("UPDATE oid4vci_offers SET next_delivery_at = ? WHERE deliver_to IS NOT NULL",
+				time.Now().UTC().Add(-time.Second)).Error; err != nil {
+				t.Fatal(err)
+			}
+			if n, err := a.Issuer.DeliverDue(t.Context()); n != 1 || err != nil {
+				t.Fatalf("DeliverDue: %d delivered, %v", n, err)
+			}
+			if n := walletSize(); n != 1 {
+				t.Fatalf("B's wallet holds %d credentials after the retry, want 1", n)
+			}
+			if n, err := a.Issuer.DeliverDue(t.Context()); n != 0 || err != nil {
+				t.Fatalf("a delivered offer was delivered again: %d, %v", n, err)
+			}
+			events, err := a.Env.Audit.List(t.Context(), auditstore.Filter{Action: "zorgtoewijzing.deliver"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var outcomes []string
+			for _, ev := range events {
+				outcomes = append(outcomes, string(ev.Outcome))
+			}
+			if len(events) != 2 || events[0].Outcome != audit.Success || events[1].Outcome != audit.Failure ||
+				!strings.Contains(events[1].Reason, "503") {
+				t.Fatalf("delivery audit (newest first) = %v; %+v", outcomes, events)
+			}
+		})
 	}
 }

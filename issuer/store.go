@@ -69,6 +69,21 @@ type Offer struct {
 	BeschikkingID string
 	Body          []byte
 	ExpiresAt     time.Time
+	// DeliverTo is the DID of a holder whose credential offer endpoint the offer is sent to
+	// (a zorgtoewijzing for an aanbieder on another instance); "" for an offer the holder
+	// fetches itself. Such an offer is due for delivery when it is stored.
+	DeliverTo string
+}
+
+// Delivery is an offer on its way to a holder's credential offer endpoint. Attempts counts
+// the tries so far; a claim is valid only for the count it read.
+type Delivery struct {
+	OfferID   string
+	TenantID  string
+	Slug      string // the tenant's
+	HolderDID string
+	Attempts  int
+	ExpiresAt time.Time
 }
 
 // Code is a pre-authorized or authorization code (stored hashed).
@@ -148,6 +163,17 @@ type Store interface {
 	// one transaction: the next status list token shows the change.
 	SetState(ctx context.Context, tenantID, id string, from []State, to State, reason string, at time.Time, status statuslist.Status) error
 	Offer(ctx context.Context, tenantID, id string) (Offer, error)
+
+	// DueDeliveries lists up to limit undelivered, unexpired offers whose next delivery is
+	// due at now, the longest due first.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// ClaimDelivery takes d for one attempt: it counts the attempt and holds the next one
+	// back until until, if d.Attempts is still the count stored (otherwise ErrConflict:
+	// another replica took it, or it was delivered).
+	ClaimDelivery(ctx context.Context, d Delivery, until time.Time) error
+	// FinishDelivery records an attempt's outcome: delivered at at when failure is "";
+	// otherwise the failure, and the next attempt at next (nil: given up).
+	FinishDelivery(ctx context.Context, offerID string, at time.Time, failure string, next *time.Time) error
 
 	// RedeemPreAuthorizedCode marks the code used when txCodeHash matches (or none is required)
 	// and returns it. A wrong tx_code counts a failure; at maxFailures the code is dead.

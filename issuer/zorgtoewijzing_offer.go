@@ -63,10 +63,16 @@ func (i *Issuer) offerToAanbieder(ctx context.Context, slug string, b Beschikkin
 	if err != nil {
 		return err
 	}
+	offer.DeliverTo = holder
 	if err := i.store.CreateBeschikking(ctx, rec, offered, offer, []Code{code}); err != nil {
 		return err
 	}
-	return i.zorg.DeliverOffer(ctx, holder, i.OfferURI(slug, offer.ID))
+	// The first attempt now; after a failure the offer stays due, and DeliverDue retries it.
+	err = i.deliver(ctx, Delivery{OfferID: offer.ID, TenantID: rec.TenantID, Slug: slug, HolderDID: holder, ExpiresAt: offer.ExpiresAt})
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("delivering the offer to %s failed (it is retried until the offer expires): %w", holder, err)
+	}
+	return nil
 }
 
 // issueZorgtoewijzing answers a credential request for a Zorgtoewijzing: one proof, whose kid

@@ -88,6 +88,7 @@ func serve(ctx context.Context, f serveFlags) error {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
 	}
 	go a.sweep(ctx, 5*time.Minute)
+	go a.deliverOffers(ctx, 30*time.Second)
 	go a.policies.Run(ctx)
 	if f.DebugAddr != "" {
 		go servePprof(ctx, f.DebugAddr, log)
@@ -124,6 +125,25 @@ func (a *app) sweep(ctx context.Context, every time.Duration) {
 			}
 			if _, err := a.verifier.Sweep(ctx); err != nil && ctx.Err() == nil {
 				a.log.Warn("sweeping expired presentation requests failed", "error", err.Error())
+			}
+		}
+	}
+}
+
+// deliverOffers retries, periodically, the deliveries of offers to organisations' credential
+// offer endpoints that failed (a zorgtoewijzing for an aanbieder on another instance).
+func (a *app) deliverOffers(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.issuer.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn("delivering due credential offers failed", "delivered", n, "error", err.Error())
+			} else if n > 0 {
+				a.log.Info("due credential offers delivered", "delivered", n)
 			}
 		}
 	}

@@ -70,11 +70,16 @@ type issuedRow struct {
 func (issuedRow) TableName() string { return "issued_credentials" }
 
 type offerRow struct {
-	ID            string
-	TenantID      string
-	BeschikkingID string
-	Body          string
-	ExpiresAt     time.Time
+	ID               string
+	TenantID         string
+	BeschikkingID    string
+	Body             string
+	ExpiresAt        time.Time
+	DeliverTo        *string
+	DeliveryAttempts int
+	NextDeliveryAt   *time.Time
+	DeliveredAt      *time.Time
+	DeliveryError    *string
 }
 
 func (offerRow) TableName() string { return "oid4vci_offers" }
@@ -90,7 +95,12 @@ func (s *Store) CreateBeschikking(ctx context.Context, b issuer.Beschikking, cre
 				return err
 			}
 		}
-		if err := tx.Create(&offerRow{ID: o.ID, TenantID: o.TenantID, BeschikkingID: o.BeschikkingID, Body: string(o.Body), ExpiresAt: o.ExpiresAt.UTC()}).Error; err != nil {
+		row := &offerRow{ID: o.ID, TenantID: o.TenantID, BeschikkingID: o.BeschikkingID, Body: string(o.Body), ExpiresAt: o.ExpiresAt.UTC()}
+		if o.DeliverTo != "" {
+			due := b.CreatedAt.UTC()
+			row.DeliverTo, row.NextDeliveryAt = &o.DeliverTo, &due
+		}
+		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
 		for _, c := range codes {
@@ -130,7 +140,8 @@ func (s *Store) Offer(ctx context.Context, tenantID, id string) (issuer.Offer, e
 	if err := s.db.WithContext(ctx).Where("id = ? AND tenant_id = ?", id, tenantID).Take(&r).Error; err != nil {
 		return issuer.Offer{}, mapErr("find offer", err)
 	}
-	return issuer.Offer{ID: r.ID, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, Body: []byte(r.Body), ExpiresAt: r.ExpiresAt}, nil
+	return issuer.Offer{ID: r.ID, TenantID: r.TenantID, BeschikkingID: r.BeschikkingID, Body: []byte(r.Body), ExpiresAt: r.ExpiresAt,
+		DeliverTo: dbutil.Deref(r.DeliverTo)}, nil
 }
 
 // mapErr turns storage errors into issuer errors at the store boundary.

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/sociaaldomein/bewijs/internal/dbutil"
+	"github.com/sociaaldomein/bewijs/issuer"
+)
+
+// DueDeliveries lists undelivered, unexpired offers whose next delivery is due.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]issuer.Delivery, error) {
+	now = now.UTC()
+	var rows []struct {
+		ID, TenantID, Slug string
+		DeliverTo          *string
+		DeliveryAttempts   int
+		ExpiresAt          time.Time
+	}
+	err := s.db.WithContext(ctx).Table("oid4vci_offers o").Joins("JOIN tenants t ON t.id = o.tenant_id").
+		Select("o.id, o.tenant_id, t.slug, o.deliver_to, o.delivery_attempts, o.expires_at").
+		Where("o.next_delivery_at <= ? AND o.delivered_at IS NULL AND o.expires_at > ?", now, now).
+		Order("o.next_delivery_at, o.id").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, mapErr("list due deliveries", err)
+	}
+	out := make([]issuer.Delivery, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, issuer.Delivery{OfferID: r.ID, TenantID: r.TenantID, Slug: r.Slug, HolderDID: dbutil.Deref(r.DeliverTo),
+			Attempts: r.DeliveryAttempts, ExpiresAt: r.ExpiresAt.UTC()})
+	}
+	return out, nil
+}
+
+// ClaimDelivery counts an attempt at d and holds the next one back until until, with one
+// conditional update on the attempt count d was read with: of two replicas, one wins.
+func (s *Store) ClaimDelivery(ctx context.Context, d issuer.Delivery, until time.Time) error {
+	res := s.db.WithContext(ctx).Model(&offerRow{}).
+		Where("id = ? AND delivery_attempts = ? AND delivered_at IS NULL AND next_delivery_at IS NOT NULL", d.OfferID, d.Attempts).
+		Updates(map[string]any{"delivery_attempts": d.Attempts + 1, "next_delivery_at": until.UTC()})
+	if res.Error != nil {
+		return mapErr("claim delivery", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return issuer.ErrConflict
+	}
+	return nil
+}
+
+// FinishDelivery records the outcome of an attempt.
+func (s *Store) FinishDelivery(ctx context.Context, offerID string, at time.Time, failure string, next *time.Time) error {
+	set := map[string]any{"delivered_at": at.UTC(), "next_delivery_at": nil, "delivery_error": nil}
+	if failure != "" {
+		set = map[string]any{"delivered_at": nil, "next_delivery_at": utcPtr(next), "delivery_error": failure}
+	}
+	return mapErr("finish delivery", s.db.WithContext(ctx).Model(&offerRow{}).Where("id = ?", offerID).Updates(set).Error)
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
