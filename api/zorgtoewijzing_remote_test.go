@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -271,7 +272,18 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			holder := b.Env.Service.DID(verifierSlug)
-			a.beschikkingFor(t, gkey, holder) // the beschikking stands; its zorgtoewijzing is not delivered
+			bes := a.beschikkingFor(t, gkey, holder) // the beschikking stands; its zorgtoewijzing is not delivered
+			delivery := func() map[string]any {
+				var v struct {
+					Delivery map[string]any `json:"zorgtoewijzing_delivery"`
+				}
+				a.do(t, http.MethodGet, "/api/v1/beschikkingen/"+bes.ID, gkey, "", nil).json(t, &v)
+				return v.Delivery
+			}
+			if d := delivery(); d["state"] != "delivering" || d["attempts"] != float64(1) || d["aanbieder_did"] != holder ||
+				!strings.Contains(fmt.Sprint(d["last_error"]), "503") || d["next_attempt_at"] == nil {
+				t.Fatalf("delivery after a failed first attempt = %v", d)
+			}
 			walletSize := func() int {
 				var wallet struct {
 					Credentials []json.RawMessage `json:"credentials"`
@@ -298,6 +310,10 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 			}
 			if n := walletSize(); n != 1 {
 				t.Fatalf("B's wallet holds %d credentials after the retry, want 1", n)
+			}
+			if d := delivery(); d["state"] != "delivered" || d["attempts"] != float64(2) || d["delivered_at"] == nil ||
+				d["next_attempt_at"] != nil || d["last_error"] != nil {
+				t.Fatalf("delivery after the retry = %v", d)
 			}
 			if n, err := a.Issuer.DeliverDue(t.Context()); n != 0 || err != nil {
 				t.Fatalf("a delivered offer was delivered again: %d, %v", n, err)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -82,6 +83,8 @@ func (i *Issuer) CreateBeschikking(ctx context.Context, actor tenant.Principal, 
 	}
 	out := Created{View: i.view(slug, b, creds, offer.ID), CredentialOffer: &body, TxCode: txCode, LoginCode: loginCode}
 	out.Zorgtoewijzingen = i.issueZorgtoewijzingen(ctx, slug, b, doc, creds)
+	// The beschikking stands whatever this read gives: a failure leaves the field out.
+	out.ZorgtoewijzingDelivery, _ = i.deliveryView(ctx, t.ID, b.ID)
 	return out, nil
 }
 
@@ -135,6 +138,21 @@ type View struct {
 	QRPNGURL           string           `json:"qr_png_url,omitempty"`
 	ExpiresAt          time.Time        `json:"expires_at"`
 	Credentials        []CredentialView `json:"credentials"`
+	// ZorgtoewijzingDelivery is how the offer of the zorgtoewijzingen to an aanbieder on
+	// another instance stands; absent for an aanbieder of this instance.
+	ZorgtoewijzingDelivery *DeliveryView `json:"zorgtoewijzing_delivery,omitempty"`
+}
+
+// DeliveryView is the delivery of an offer to an aanbieder's credential offer endpoint.
+type DeliveryView struct {
+	Aanbieder string `json:"aanbieder_did"`
+	// State is delivering (next_attempt_at says when it is tried again), delivered, or
+	// abandoned (the offer expires before another attempt).
+	State       string     `json:"state"`
+	Attempts    int        `json:"attempts"`
+	NextAttempt *time.Time `json:"next_attempt_at,omitempty"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
 }
 
 // CredentialView is one product's credential.
@@ -195,7 +213,32 @@ func (i *Issuer) Beschikking(ctx context.Context, actor tenant.Principal, slug, 
 	if err != nil {
 		return View{}, err
 	}
-	return i.view(slug, b, creds, ""), nil
+	v := i.view(slug, b, creds, "")
+	if v.ZorgtoewijzingDelivery, err = i.deliveryView(ctx, tenantID, b.ID); err != nil {
+		return View{}, err
+	}
+	return v, nil
+}
+
+// deliveryView is how the delivery of beschikking id's zorgtoewijzing offer stands; nil when
+// there is none.
+func (i *Issuer) deliveryView(ctx context.Context, tenantID, id string) (*DeliveryView, error) {
+	d, err := i.store.OfferDelivery(ctx, tenantID, aanbiederOfferID(id))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &DeliveryView{Aanbieder: d.HolderDID, State: "abandoned", Attempts: d.Attempts, NextAttempt: d.NextAttempt,
+		DeliveredAt: d.DeliveredAt, LastError: d.LastError}
+	switch {
+	case d.DeliveredAt != nil:
+		v.State = "delivered"
+	case d.NextAttempt != nil:
+		v.State = "delivering"
+	}
+	return v, nil
 }
 
 // scope resolves which tenant a call about beschikking id is limited to.

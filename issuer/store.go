@@ -75,6 +75,15 @@ type Offer struct {
 	DeliverTo string
 }
 
+// DeliveryStatus is how the delivery of an offer stands.
+type DeliveryStatus struct {
+	HolderDID   string
+	Attempts    int
+	NextAttempt *time.Time // nil once delivered or given up
+	DeliveredAt *time.Time
+	LastError   string
+}
+
 // Delivery is an offer on its way to a holder's credential offer endpoint. Attempts counts
 // the tries so far; a claim is valid only for the count it read.
 type Delivery struct {
@@ -171,6 +180,9 @@ type Store interface {
 	// back until until, if d.Attempts is still the count stored (otherwise ErrConflict:
 	// another replica took it, or it was delivered).
 	ClaimDelivery(ctx context.Context, d Delivery, until time.Time) error
+	// OfferDelivery is the delivery of the offer of beschikking record beschikkingID (a
+	// zorgtoewijzing offer record); ErrNotFound when it has none (or it was swept).
+	OfferDelivery(ctx context.Context, tenantID, beschikkingID string) (DeliveryStatus, error)
 	// FinishDelivery records an attempt's outcome: delivered at at when failure is "";
 	// otherwise the failure, and the next attempt at next (nil: given up).
 	FinishDelivery(ctx context.Context, offerID string, at time.Time, failure string, next *time.Time) error

@@ -63,3 +63,15 @@ func utcPtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// OfferDelivery is the delivery state of the offer of beschikking record beschikkingID.
+func (s *Store) OfferDelivery(ctx context.Context, tenantID, beschikkingID string) (issuer.DeliveryStatus, error) {
+	var r offerRow
+	err := s.db.WithContext(ctx).Where("tenant_id = ? AND beschikking_id = ? AND deliver_to IS NOT NULL", tenantID, beschikkingID).
+		Take(&r).Error
+	if err != nil {
+		return issuer.DeliveryStatus{}, mapErr("find offer delivery", err)
+	}
+	return issuer.DeliveryStatus{HolderDID: dbutil.Deref(r.DeliverTo), Attempts: r.DeliveryAttempts, NextAttempt: utcPtr(r.NextDeliveryAt),
+		DeliveredAt: utcPtr(r.DeliveredAt), LastError: dbutil.Deref(r.DeliveryError)}, nil
+}

@@ -3,7 +3,8 @@
 -- how delivery stands, so that a delivery that failed is retried with backoff until it
 -- succeeds or the offer expires, by whichever replica claims it first (delivery_attempts is
 -- the claim's version). deliver_to is the holder's DID; next_delivery_at is NULL once the
--- offer is delivered or given up.
+-- offer is delivered or given up. A beschikking's GET shows how its zorgtoewijzing offer's
+-- delivery stands (the offer found by its beschikking record).
 -- Portable SQL for PostgreSQL and SQLite.
 
 -- +goose Up
@@ -13,8 +14,10 @@ ALTER TABLE oid4vci_offers ADD COLUMN next_delivery_at TIMESTAMP;
 ALTER TABLE oid4vci_offers ADD COLUMN delivered_at TIMESTAMP;
 ALTER TABLE oid4vci_offers ADD COLUMN delivery_error TEXT;
 CREATE INDEX oid4vci_offers_delivery_idx ON oid4vci_offers (next_delivery_at);
+CREATE INDEX oid4vci_offers_beschikking_idx ON oid4vci_offers (beschikking_id);
 
 -- +goose Down
+DROP INDEX oid4vci_offers_beschikking_idx;
 DROP INDEX oid4vci_offers_delivery_idx;
 ALTER TABLE oid4vci_offers DROP COLUMN delivery_error;
 ALTER TABLE oid4vci_offers DROP COLUMN delivered_at;
