@@ -87,8 +87,8 @@ func serve(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.Addr, err)
 	}
-	go a.sweep(ctx, 5*time.Minute)
-	go a.deliverOffers(ctx, 30*time.Second)
+	go every(ctx, 5*time.Minute, a.sweep)
+	go every(ctx, 30*time.Second, a.deliverOffers)
 	go a.policies.Run(ctx)
 	if f.DebugAddr != "" {
 		go servePprof(ctx, f.DebugAddr, log)
@@ -111,41 +111,37 @@ func seedDemo(ctx context.Context, a *app) error {
 	return nil
 }
 
-// sweep deletes expired protocol state (nonces, codes, tokens, replay keys) periodically.
-func (a *app) sweep(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+// every runs f every period until ctx ends.
+func every(ctx context.Context, period time.Duration, f func(ctx context.Context, now time.Time)) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if err := a.issuance.Sweep(ctx, now); err != nil && ctx.Err() == nil {
-				a.log.Warn("sweeping expired protocol state failed", "error", err.Error())
-			}
-			if _, err := a.verifier.Sweep(ctx); err != nil && ctx.Err() == nil {
-				a.log.Warn("sweeping expired presentation requests failed", "error", err.Error())
-			}
+			f(ctx, now)
 		}
 	}
 }
 
-// deliverOffers retries, periodically, the deliveries of offers to organisations' credential
-// offer endpoints that failed (a zorgtoewijzing for an aanbieder on another instance).
-func (a *app) deliverOffers(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := a.issuer.DeliverDue(ctx); err != nil && ctx.Err() == nil {
-				a.log.Warn("delivering due credential offers failed", "delivered", n, "error", err.Error())
-			} else if n > 0 {
-				a.log.Info("due credential offers delivered", "delivered", n)
-			}
-		}
+// sweep deletes expired protocol state (nonces, codes, tokens, replay keys).
+func (a *app) sweep(ctx context.Context, now time.Time) {
+	if err := a.issuance.Sweep(ctx, now); err != nil && ctx.Err() == nil {
+		a.log.Warn("sweeping expired protocol state failed", "error", err.Error())
+	}
+	if _, err := a.verifier.Sweep(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("sweeping expired presentation requests failed", "error", err.Error())
+	}
+}
+
+// deliverOffers retries the deliveries of offers to organisations' credential offer
+// endpoints that failed (a zorgtoewijzing for an aanbieder on another instance).
+func (a *app) deliverOffers(ctx context.Context, _ time.Time) {
+	if n, err := a.issuer.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("delivering due credential offers failed", "delivered", n, "error", err.Error())
+	} else if n > 0 {
+		a.log.Info("due credential offers delivered", "delivered", n)
 	}
 }
 
