@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/sociaaldomein/bewijs/internal/jose"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/internal/w3cvc"
+	"github.com/sociaaldomein/bewijs/issuer"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
 )
 
@@ -256,12 +258,16 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 	for _, e := range migrationstest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			var down atomic.Bool
+			var delivered atomic.Int64 // offers that reached B's endpoint while it was up
 			down.Store(true)
 			failing := func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if down.Load() && strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
-						http.Error(w, "maintenance", http.StatusServiceUnavailable)
-						return
+					if strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
+						if down.Load() {
+							http.Error(w, "maintenance", http.StatusServiceUnavailable)
+							return
+						}
+						delivered.Add(1)
 					}
 					next.ServeHTTP(w, r)
 				})
@@ -305,8 +311,26 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 				time.Now().UTC().Add(-time.Second)).Error; err != nil {
 				t.Fatal(err)
 			}
-			if n, err := a.Issuer.DeliverDue(t.Context()); n != 1 || err != nil {
-				t.Fatalf("DeliverDue: %d delivered, %v", n, err)
+			// Two replicas on A's database try at once: one claims the delivery, the other
+			// leaves it.
+			publicURL, err := url.Parse(a.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			replicas := []*issuer.Issuer{a.Issuer, newIssuer(t, a.Env.DB, a.Env, publicURL, a.Certs, a.OrgCreds, a.Resolver)}
+			var wg sync.WaitGroup
+			counts := make([]int, len(replicas))
+			for k, r := range replicas {
+				wg.Go(func() {
+					var err error
+					if counts[k], err = r.DeliverDue(t.Context()); err != nil {
+						t.Errorf("replica %d: %v", k, err)
+					}
+				})
+			}
+			wg.Wait()
+			if counts[0]+counts[1] != 1 || delivered.Load() != 1 {
+				t.Fatalf("replicas delivered %v, B's endpoint saw %d offers; want one", counts, delivered.Load())
 			}
 			if n := walletSize(); n != 1 {
 				t.Fatalf("B's wallet holds %d credentials after the retry, want 1", n)
