@@ -231,6 +231,16 @@ func printChunks(r phaseResult) {
 	}
 	slices.Sort(ratios)
 	fmt.Printf("   median of %d chunks: %.1f%% of the bound (range %.1f–%.1f%%)\n", len(ratios), median(ratios), ratios[0], ratios[len(ratios)-1])
+	// The whole phase beside the chunks' bounds, each weighted by its chunk's responses.
+	var ok int
+	var cpu time.Duration
+	var boundSum float64
+	for _, c := range r.chunks {
+		ok, cpu, boundSum = ok+c.ok, cpu+c.serverCPU, boundSum+c.boundNs*float64(c.ok)
+	}
+	perResp, bound := cpu/time.Duration(ok), boundSum/float64(ok)
+	fmt.Printf("   all chunks: %s server CPU per response beside a mean bound of %s = %.1f%%\n",
+		round(perResp), round(time.Duration(bound)), 100*bound/float64(perResp.Nanoseconds()))
 }
 
 func median(sorted []float64) float64 {
