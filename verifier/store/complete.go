@@ -83,34 +83,10 @@ func (s *Store) completeOne(ctx context.Context, id string, c verifier.Completio
 }
 
 // SQLite has no data-modifying CTE: a batch is one UPDATE … FROM a VALUES list, RETURNING
-// the ids it completed, and one INSERT of their audit records, in one transaction. Both go
-// to the driver prepared once per number of rows (sqliteStatements): gorm would build, and
-// the SQLite driver compile, every statement anew, and a statement per completion costs the
-// engine's per-statement work as many times.
-
-// sqliteStatements holds the prepared statements of SQLite batches by their number of rows.
-type sqliteStatements struct {
-	mu             sync.Mutex
-	updates, audit map[int]*sql.Stmt
-}
-
-// statement returns the statement of n rows from cache, preparing build(n) on first use.
-func (st *sqliteStatements) statement(ctx context.Context, db *sql.DB, cache *map[int]*sql.Stmt, n int, build func(int) string) (*sql.Stmt, error) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if *cache == nil {
-		*cache = map[int]*sql.Stmt{}
-	}
-	if stmt := (*cache)[n]; stmt != nil {
-		return stmt, nil
-	}
-	stmt, err := db.PrepareContext(ctx, build(n))
-	if err != nil {
-		return nil, err
-	}
-	(*cache)[n] = stmt
-	return stmt, nil
-}
+// the ids it completed, and one INSERT of their audit records, in one transaction. Its driver
+// compiles a statement on every execution (a prepared one too), so two statements a batch
+// instead of two a completion is what saves the engine's work; the text of each batch size
+// is built once (bySize).
 
 // sqliteUpdateSQL completes n requests: those still retrieved and unexpired.
 func sqliteUpdateSQL(n int) string {
@@ -151,10 +127,6 @@ func (s *Store) sqliteComplete(ctx context.Context, batch []completion, todo []i
 	if err != nil {
 		return nil, err
 	}
-	update, err := s.sqlite.statement(ctx, db, &s.sqlite.updates, len(todo), sqliteUpdateSQL)
-	if err != nil {
-		return nil, err
-	}
 	args := make([]any, 0, 8*len(todo))
 	for _, i := range todo {
 		c := batch[i].c
@@ -166,7 +138,7 @@ func (s *Store) sqliteComplete(ctx context.Context, batch []completion, todo []i
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }() // a no-op after Commit
-	done, err := returnedIDs(tx.StmtContext(ctx, update).QueryContext(ctx, args...))
+	done, err := returnedIDs(tx.QueryContext(ctx, sqliteUpdates.get(len(todo), sqliteUpdateSQL), args...))
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +154,7 @@ func (s *Store) sqliteComplete(ctx context.Context, batch []completion, todo []i
 		}
 	}
 	if len(done) > 0 {
-		audit, err := s.sqlite.statement(ctx, db, &s.sqlite.audit, len(done), sqliteAuditSQL)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.StmtContext(ctx, audit).ExecContext(ctx, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, sqliteAudits.get(len(done), sqliteAuditSQL), args...); err != nil {
 			return nil, err
 		}
 	}
@@ -263,17 +231,24 @@ func (s *Store) completeStatement(ctx context.Context, batch []completion, todo 
 	return done, nil
 }
 
-// completeBatchSQLs holds the statement for each batch size, built when first used.
-var completeBatchSQLs [maxCompletionBatch + 1]struct {
+// bySize holds a statement's text for each batch size, built when first used.
+type bySize [maxCompletionBatch + 1]struct {
 	once sync.Once
 	sql  string
 }
 
+// get is the text for n rows.
+func (b *bySize) get(n int, build func(int) string) string {
+	c := &b[n]
+	c.once.Do(func() { c.sql = build(n) })
+	return c.sql
+}
+
+var pgCompletions, sqliteUpdates, sqliteAudits bySize
+
 // completeBatchSQL is the statement of completeStatement for n completions.
 func completeBatchSQL(n int) string {
-	c := &completeBatchSQLs[n]
-	c.once.Do(func() { c.sql = numberPlaceholders(buildCompleteBatchSQL(n)) })
-	return c.sql
+	return pgCompletions.get(n, func(n int) string { return numberPlaceholders(buildCompleteBatchSQL(n)) })
 }
 
 // numberPlaceholders turns each ? into PostgreSQL's $1, $2, … in order.

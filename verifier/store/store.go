@@ -18,7 +18,6 @@ import (
 type Store struct {
 	db          *gorm.DB
 	completions *dbutil.Group[completion]
-	sqlite      sqliteStatements
 }
 
 var _ verifier.Store = (*Store)(nil)
