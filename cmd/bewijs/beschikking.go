@@ -69,7 +69,25 @@ func printOffer(cmd *cobra.Command, c issuer.Created) error {
 	if c.TxCode != "" {
 		fmt.Fprintf(out, "tx code (give it to the citizen separately): %s\n", c.TxCode)
 	}
+	if d := c.ZorgtoewijzingDelivery; d != nil {
+		fmt.Fprintln(out, deliveryLine(*d))
+	}
 	return nil
+}
+
+// deliveryLine says how the zorgtoewijzing offer to an aanbieder on another instance stands.
+func deliveryLine(d issuer.DeliveryView) string {
+	const at = "2006-01-02 15:04:05 MST"
+	line := "zorgtoewijzing offer to " + d.Aanbieder + ": " + d.State
+	switch {
+	case d.DeliveredAt != nil:
+		line += " " + d.DeliveredAt.Local().Format(at)
+	case d.NextAttempt != nil:
+		line += fmt.Sprintf(", attempt %d failed (%s), next attempt %s", d.Attempts, d.LastError, d.NextAttempt.Local().Format(at))
+	default:
+		line += fmt.Sprintf(" after %d attempts (%s): the offer expires first", d.Attempts, d.LastError)
+	}
+	return line
 }
 
 func beschikkingShowCmd(s *settings) *cobra.Command {
@@ -86,6 +104,9 @@ func beschikkingShowCmd(s *settings) *cobra.Command {
 					return printJSON(cmd.OutOrStdout(), v)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s\n", v.ID, v.Beschikkingnummer, v.State)
+				if d := v.ZorgtoewijzingDelivery; d != nil {
+					fmt.Fprintln(cmd.OutOrStdout(), deliveryLine(*d))
+				}
 				return nil
 			})
 		},
