@@ -59,8 +59,11 @@ func readBody(r *http.Request) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if int64(k) > n {
+		switch {
+		case int64(k) > n:
 			return "", errors.New("form body longer than its Content-Length")
+		case int64(k) < n: // the client stopped early: ReadFull's ErrUnexpectedEOF, taken as the end above
+			return "", io.ErrUnexpectedEOF
 		}
 		return string(buf[:k]), nil
 	}

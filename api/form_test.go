@@ -61,6 +61,11 @@ func TestParseFormRequest(t *testing.T) {
 	if err := parseForm(short); err == nil {
 		t.Error("a body longer than its Content-Length was read")
 	}
+	truncated := httptest.NewRequest("POST", "/x", strings.NewReader("a=1"))
+	truncated.ContentLength = 10 // declared longer than sent: the client stopped early
+	if err := parseForm(truncated); err == nil {
+		t.Error("a body shorter than its Content-Length was taken")
+	}
 	chunked := httptest.NewRequest("POST", "/x", strings.NewReader("a=%zz"))
 	chunked.ContentLength = -1
 	if err := parseForm(chunked); err == nil || !strings.Contains(err.Error(), "%zz") {
