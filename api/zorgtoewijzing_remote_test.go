@@ -342,7 +342,11 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 			if n, err := a.Issuer.DeliverDue(t.Context()); n != 0 || err != nil {
 				t.Fatalf("a delivered offer was delivered again: %d, %v", n, err)
 			}
-			events, err := a.Env.Audit.List(t.Context(), auditstore.Filter{Action: "zorgtoewijzing.deliver"})
+			gemeente, err := a.Env.Service.Lookup(t.Context(), "gemeente-amsterdam")
+			if err != nil {
+				t.Fatal(err)
+			}
+			events, err := a.Env.Audit.List(t.Context(), auditstore.Filter{TenantID: gemeente.ID, Action: "zorgtoewijzing.deliver"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -72,7 +72,7 @@ func (i *Issuer) deliver(ctx context.Context, d Delivery) error {
 	if err := i.store.ClaimDelivery(ctx, d, i.now().Add(deliveryLease)); err != nil {
 		return err
 	}
-	sendErr := i.zorg.DeliverOffer(ctx, d.HolderDID, i.OfferURI(d.Slug, d.OfferID))
+	sendErr := i.zorg.DeliverOffer(ctx, d.TenantID, d.HolderDID, i.OfferURI(d.Slug, d.OfferID))
 	at := i.now()
 	if sendErr == nil {
 		return i.store.FinishDelivery(context.WithoutCancel(ctx), d.OfferID, at, "", nil)

@@ -150,7 +150,7 @@ type Zorgtoewijzingen interface {
 	// returns the JWT VC.
 	IssueToHolder(ctx context.Context, slug, beschikkingID string, toewijzingnummer int64, claims map[string]any, holderDID string, validUntil time.Time) (string, error)
 	// DeliverOffer sends a credential offer to the endpoint the holder's DID document names.
-	DeliverOffer(ctx context.Context, holderDID, credentialOfferURI string) error
+	DeliverOffer(ctx context.Context, tenantID, holderDID, credentialOfferURI string) error
 }
 
 // New returns an Issuer.

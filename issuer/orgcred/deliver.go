@@ -21,15 +21,16 @@ const deliverTimeout = 10 * time.Second
 // ErrNoOfferEndpoint is an aanbieder DID whose document names no credential offer endpoint.
 var ErrNoOfferEndpoint = errors.New("orgcred: the DID document names no credential offer endpoint")
 
-// DeliverOffer sends a credential offer by reference to the credential offer endpoint that
-// holderDID's document names (OpenID4VCI 1.0 §4.1: "GET ... ?credential_offer_uri=..."). The
-// endpoint is dialled only on a public address (or on localhost with InsecureLocalhost).
-func (s *Service) DeliverOffer(ctx context.Context, holderDID, credentialOfferURI string) error {
+// DeliverOffer sends a credential offer of tenant tenantID by reference to the credential
+// offer endpoint that holderDID's document names (OpenID4VCI 1.0 §4.1: "GET
+// ...?credential_offer_uri=..."), and audits the attempt. The endpoint is dialled only on a
+// public address (or on localhost with InsecureLocalhost).
+func (s *Service) DeliverOffer(ctx context.Context, tenantID, holderDID, credentialOfferURI string) error {
 	endpoint, err := s.offerEndpoint(ctx, holderDID)
 	if err == nil {
 		err = s.get(ctx, endpoint+sep(endpoint)+url.Values{"credential_offer_uri": {credentialOfferURI}}.Encode())
 	}
-	e := audit.Event{Action: "zorgtoewijzing.deliver", Outcome: audit.Success, Actor: "gemeente", Subject: holderDID}
+	e := audit.Event{Action: "zorgtoewijzing.deliver", Outcome: audit.Success, Actor: "gemeente", TenantID: tenantID, Subject: holderDID}
 	if err != nil {
 		e.Outcome, e.Reason = audit.Failure, err.Error()
 	}
