@@ -70,6 +70,17 @@ func (s *Server) changeBeschikking(change issuer.StatusChange) echo.HandlerFunc 
 	}
 }
 
+// redeliverZorgtoewijzing sends a beschikking's zorgtoewijzing offer to its aanbieder on
+// another instance again, now.
+func (s *Server) redeliverZorgtoewijzing(c echo.Context) error {
+	p := principal(c)
+	v, err := s.deps.Issuer.RedeliverZorgtoewijzing(c.Request().Context(), p, p.Slug, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
 func boolQuery(c echo.Context, name string) (bool, error) {
 	v := c.QueryParam(name)
 	if v == "" {

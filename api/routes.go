@@ -103,6 +103,7 @@ func (s *Server) routes() {
 		admin.POST("/beschikkingen/:id/revoke", s.changeBeschikking(issuer.Revoke))
 		admin.POST("/beschikkingen/:id/suspend", s.changeBeschikking(issuer.Suspend))
 		admin.POST("/beschikkingen/:id/reinstate", s.changeBeschikking(issuer.Reinstate))
+		admin.POST("/beschikkingen/:id/zorgtoewijzing-delivery", s.redeliverZorgtoewijzing)
 	}
 	if s.deps.Verifier != nil {
 		admin.POST("/presentation-requests", s.createPresentationRequest)

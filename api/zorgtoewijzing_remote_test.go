@@ -361,3 +361,65 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 		})
 	}
 }
+
+// A gemeente told that the aanbieder's endpoint is back sends the zorgtoewijzing offer again
+// at once: a failed try leaves it delivering, a good one delivers it, and after that there is
+// nothing to send (409); a beschikking without an aanbieder elsewhere has no delivery (404).
+func TestZorgtoewijzingRedeliverNow(t *testing.T) {
+	for _, e := range migrationstest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			var down atomic.Bool
+			down.Store(true)
+			failing := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if down.Load() && strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
+						http.Error(w, "maintenance", http.StatusServiceUnavailable)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}
+			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: failing})
+			bes := a.beschikkingFor(t, gkey, b.Env.Service.DID(verifierSlug))
+			redeliver := func(id string) (int, map[string]any) {
+				res := a.do(t, http.MethodPost, "/api/v1/beschikkingen/"+id+"/zorgtoewijzing-delivery", gkey, "", nil)
+				var v struct {
+					Delivery map[string]any `json:"zorgtoewijzing_delivery"`
+				}
+				if res.Status == http.StatusOK {
+					res.json(t, &v)
+				}
+				return res.Status, v.Delivery
+			}
+			if status, d := redeliver(bes.ID); status != http.StatusOK || d["state"] != "delivering" || d["attempts"] != float64(2) {
+				t.Fatalf("redelivery while still down: %d %v", status, d)
+			}
+			down.Store(false)
+			if status, d := redeliver(bes.ID); status != http.StatusOK || d["state"] != "delivered" || d["attempts"] != float64(3) {
+				t.Fatalf("redelivery once up: %d %v", status, d)
+			}
+			if status, _ := redeliver(bes.ID); status != http.StatusConflict {
+				t.Fatalf("redelivery of a delivered offer: %d, want 409", status)
+			}
+
+			raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			delete(doc["aanbieder"].(map[string]any), "did")
+			res := a.postJSON(t, "/api/v1/beschikkingen", gkey, doc)
+			if res.Status != http.StatusCreated {
+				t.Fatalf("beschikking without aanbieder.did: %d %s", res.Status, res.Body)
+			}
+			var local createdBeschikking
+			res.json(t, &local)
+			if status, _ := redeliver(local.ID); status != http.StatusNotFound {
+				t.Fatalf("redelivery of a beschikking without an aanbieder elsewhere: %d, want 404", status)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sociaaldomein/bewijs/internal/audit"
+	"github.com/sociaaldomein/bewijs/internal/tenant"
 )
 
 // Delivery of offers to a holder's credential offer endpoint (a zorgtoewijzing for an
@@ -89,4 +90,27 @@ func (i *Issuer) deliver(ctx context.Context, d Delivery) error {
 		return errors.Join(sendErr, err)
 	}
 	return sendErr
+}
+
+// RedeliverZorgtoewijzing sends the zorgtoewijzing offer of beschikking id to its aanbieder
+// again now, whatever the pause would have been: for a gemeente told that the aanbieder's
+// endpoint is back. ErrNotFound when the beschikking has no offer to an aanbieder on another
+// instance; ErrConflict when it was delivered or the offer expired. A failed attempt is not
+// an error: the view says how the delivery stands, and retries go on.
+func (i *Issuer) RedeliverZorgtoewijzing(ctx context.Context, actor tenant.Principal, slug, id string) (View, error) {
+	tenantID, _, err := i.scope(ctx, actor, slug, id)
+	if err != nil {
+		return View{}, err
+	}
+	if i.zorg == nil {
+		return View{}, ErrNotFound
+	}
+	d, err := i.store.ResumeDelivery(ctx, tenantID, aanbiederOfferID(id), i.now())
+	if err != nil {
+		return View{}, err
+	}
+	if err := i.deliver(ctx, d); err != nil && !errors.Is(err, ErrConflict) && ctx.Err() != nil {
+		return View{}, err
+	}
+	return i.Beschikking(ctx, actor, slug, id)
 }

@@ -183,6 +183,10 @@ type Store interface {
 	// OfferDelivery is the delivery of the offer of beschikking record beschikkingID (a
 	// zorgtoewijzing offer record); ErrNotFound when it has none (or it was swept).
 	OfferDelivery(ctx context.Context, tenantID, beschikkingID string) (DeliveryStatus, error)
+	// ResumeDelivery makes the undelivered, unexpired delivery of the offer of beschikking
+	// record beschikkingID due at now and returns it; ErrNotFound when the record has no
+	// delivery, ErrConflict when it was delivered or its offer expired.
+	ResumeDelivery(ctx context.Context, tenantID, beschikkingID string, now time.Time) (Delivery, error)
 	// FinishDelivery records an attempt's outcome: delivered at at when failure is "";
 	// otherwise the failure, and the next attempt at next (nil: given up).
 	FinishDelivery(ctx context.Context, offerID string, at time.Time, failure string, next *time.Time) error

@@ -16,7 +16,7 @@ func newBeschikkingCmd() *cobra.Command {
 	var s settings
 	cmd := &cobra.Command{Use: "beschikking", Short: "Offer beschikkingen to citizens' wallets and revoke them"}
 	registerAdmin(&s, cmd.PersistentFlags())
-	cmd.AddCommand(beschikkingCreateCmd(&s), beschikkingShowCmd(&s))
+	cmd.AddCommand(beschikkingCreateCmd(&s), beschikkingShowCmd(&s), beschikkingRedeliverCmd(&s))
 	for _, change := range []issuer.StatusChange{issuer.Revoke, issuer.Suspend, issuer.Reinstate} {
 		cmd.AddCommand(beschikkingChangeCmd(&s, change))
 	}
@@ -104,6 +104,31 @@ func beschikkingShowCmd(s *settings) *cobra.Command {
 					return printJSON(cmd.OutOrStdout(), v)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s\n", v.ID, v.Beschikkingnummer, v.State)
+				if d := v.ZorgtoewijzingDelivery; d != nil {
+					fmt.Fprintln(cmd.OutOrStdout(), deliveryLine(*d))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func beschikkingRedeliverCmd(s *settings) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use: "redeliver ID [--json]", Short: "Send a beschikking's zorgtoewijzing offer to its aanbieder on another instance again, now",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, s, func(a *app) error {
+				v, err := a.issuer.RedeliverZorgtoewijzing(cmd.Context(), tenant.CLI, "", args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), v)
+				}
 				if d := v.ZorgtoewijzingDelivery; d != nil {
 					fmt.Fprintln(cmd.OutOrStdout(), deliveryLine(*d))
 				}

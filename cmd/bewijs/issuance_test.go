@@ -75,6 +75,10 @@ func TestCLIIssueReceiveRevoke(t *testing.T) {
 	if r := cli(t, walletEnv, "wallet", "show", "--insecure-localhost", "--status", received[0].ID); !strings.Contains(r.stdout, `"status": "valid"`) {
 		t.Fatalf("wallet show --status: %s %s", r.stdout, r.stderr)
 	}
+	// The aanbieder of the fixture is an organisation here: there is no offer to deliver elsewhere.
+	if r := cli(t, admin, "beschikking", "redeliver", created.ID); r.code == 0 || !strings.Contains(r.stderr, "not found") {
+		t.Fatalf("redeliver of a beschikking for a local aanbieder: %d %q", r.code, r.stderr)
+	}
 	if r := cli(t, admin, "beschikking", "revoke", created.ID); r.code != 2 || !strings.Contains(r.stderr, "reason") {
 		t.Fatalf("revoke without reason: %d %q", r.code, r.stderr)
 	}

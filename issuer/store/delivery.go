@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/sociaaldomein/bewijs/internal/dbutil"
 	"github.com/sociaaldomein/bewijs/issuer"
 )
@@ -11,18 +13,22 @@ import (
 // DueDeliveries lists undelivered, unexpired offers whose next delivery is due.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]issuer.Delivery, error) {
 	now = now.UTC()
+	return s.deliveries(s.db.WithContext(ctx).Where("o.next_delivery_at <= ? AND o.delivered_at IS NULL AND o.expires_at > ?", now, now).
+		Order("o.next_delivery_at, o.id").Limit(limit))
+}
+
+// deliveries reads the deliveries q selects, with their tenant's slug.
+func (s *Store) deliveries(q *gorm.DB) ([]issuer.Delivery, error) {
 	var rows []struct {
 		ID, TenantID, Slug string
 		DeliverTo          *string
 		DeliveryAttempts   int
 		ExpiresAt          time.Time
 	}
-	err := s.db.WithContext(ctx).Table("oid4vci_offers o").Joins("JOIN tenants t ON t.id = o.tenant_id").
-		Select("o.id, o.tenant_id, t.slug, o.deliver_to, o.delivery_attempts, o.expires_at").
-		Where("o.next_delivery_at <= ? AND o.delivered_at IS NULL AND o.expires_at > ?", now, now).
-		Order("o.next_delivery_at, o.id").Limit(limit).Scan(&rows).Error
+	err := q.Table("oid4vci_offers o").Joins("JOIN tenants t ON t.id = o.tenant_id").
+		Select("o.id, o.tenant_id, t.slug, o.deliver_to, o.delivery_attempts, o.expires_at").Scan(&rows).Error
 	if err != nil {
-		return nil, mapErr("list due deliveries", err)
+		return nil, mapErr("list deliveries", err)
 	}
 	out := make([]issuer.Delivery, 0, len(rows))
 	for _, r := range rows {
@@ -30,6 +36,32 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 			Attempts: r.DeliveryAttempts, ExpiresAt: r.ExpiresAt.UTC()})
 	}
 	return out, nil
+}
+
+// ResumeDelivery makes an undelivered, unexpired delivery due at now, with one conditional
+// update, and reads it back.
+func (s *Store) ResumeDelivery(ctx context.Context, tenantID, beschikkingID string, now time.Time) (issuer.Delivery, error) {
+	now = now.UTC()
+	db := s.db.WithContext(ctx)
+	res := db.Model(&offerRow{}).Where("tenant_id = ? AND beschikking_id = ? AND deliver_to IS NOT NULL AND delivered_at IS NULL AND expires_at > ?",
+		tenantID, beschikkingID, now).Update("next_delivery_at", now)
+	if res.Error != nil {
+		return issuer.Delivery{}, mapErr("resume delivery", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		if _, err := s.OfferDelivery(ctx, tenantID, beschikkingID); err != nil {
+			return issuer.Delivery{}, err // ErrNotFound: no delivery at all
+		}
+		return issuer.Delivery{}, issuer.ErrConflict
+	}
+	ds, err := s.deliveries(db.Where("o.tenant_id = ? AND o.beschikking_id = ? AND o.deliver_to IS NOT NULL", tenantID, beschikkingID))
+	if err != nil {
+		return issuer.Delivery{}, err
+	}
+	if len(ds) != 1 {
+		return issuer.Delivery{}, issuer.ErrNotFound
+	}
+	return ds[0], nil
 }
 
 // ClaimDelivery counts an attempt at d and holds the next one back until until, with one
