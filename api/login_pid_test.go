@@ -1,14 +1,12 @@
 package api_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sociaaldomein/bewijs/internal/demo"
-	"github.com/sociaaldomein/bewijs/internal/fixtures"
 	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/issuer"
 	"github.com/sociaaldomein/bewijs/migrations/migrationstest"
@@ -89,20 +87,7 @@ func TestLoginByDisclosure(t *testing.T) {
 // createBeschikkingFor creates a beschikking from a fixture with another client BSN.
 func (s *testServer) createBeschikkingFor(t *testing.T, key, fixture, bsn string) createdBeschikking {
 	t.Helper()
-	raw, err := fixtures.Toewijzing(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := fixtureDocument(t, fixture)
 	doc["client"].(map[string]any)["bsn"] = bsn
-	res := s.postJSON(t, "/api/v1/beschikkingen", key, doc)
-	if res.Status != http.StatusCreated {
-		t.Fatalf("create beschikking: %d %s", res.Status, res.Body)
-	}
-	var c createdBeschikking
-	res.json(t, &c)
-	return c
+	return s.createFromDocument(t, key, doc)
 }

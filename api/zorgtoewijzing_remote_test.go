@@ -202,7 +202,15 @@ func twoInstancesWith(t *testing.T, e migrationstest.Engine, slug string, bOpts 
 // beschikkingFor creates the beschikking of fixture 01 with the aanbieder named by holderDID.
 func (s *testServer) beschikkingFor(t *testing.T, key, holderDID string) createdBeschikking {
 	t.Helper()
-	raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
+	doc := fixtureDocument(t, "01-wmo-hbh-minuten-per-week.json")
+	doc["aanbieder"].(map[string]any)["did"] = holderDID
+	return s.createFromDocument(t, key, doc)
+}
+
+// fixtureDocument is the toewijzing document of a fixture, to change before posting.
+func fixtureDocument(t *testing.T, fixture string) map[string]any {
+	t.Helper()
+	raw, err := fixtures.Toewijzing(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,14 +218,36 @@ func (s *testServer) beschikkingFor(t *testing.T, key, holderDID string) created
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["aanbieder"].(map[string]any)["did"] = holderDID
+	return doc
+}
+
+// createFromDocument posts a toewijzing document and fails the test unless it is created.
+func (s *testServer) createFromDocument(t *testing.T, key string, doc map[string]any) createdBeschikking {
+	t.Helper()
 	res := s.postJSON(t, "/api/v1/beschikkingen", key, doc)
 	if res.Status != http.StatusCreated {
-		t.Fatalf("beschikking: %d %s", res.Status, res.Body)
+		t.Fatalf("create beschikking: %d %s", res.Status, res.Body)
 	}
 	var c createdBeschikking
 	res.json(t, &c)
 	return c
+}
+
+// offerEndpointDown wraps an instance's handler: while down holds, its credential offer
+// endpoint answers 503; otherwise each offer that reaches it is counted in delivered.
+func offerEndpointDown(down *atomic.Bool, delivered *atomic.Int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
+				if down.Load() {
+					http.Error(w, "maintenance", http.StatusServiceUnavailable)
+					return
+				}
+				delivered.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Anyone may deliver an offer to the credential offer endpoint, so an organisation wallet keeps
@@ -260,19 +290,7 @@ func TestZorgtoewijzingDeliveryRetried(t *testing.T) {
 			var down atomic.Bool
 			var delivered atomic.Int64 // offers that reached B's endpoint while it was up
 			down.Store(true)
-			failing := func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
-						if down.Load() {
-							http.Error(w, "maintenance", http.StatusServiceUnavailable)
-							return
-						}
-						delivered.Add(1)
-					}
-					next.ServeHTTP(w, r)
-				})
-			}
-			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: failing})
+			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: offerEndpointDown(&down, &delivered)})
 			bkey, err := b.Env.Service.NewAPIKey(t.Context(), tenant.CLI, verifierSlug, false)
 			if err != nil {
 				t.Fatal(err)
@@ -369,17 +387,9 @@ func TestZorgtoewijzingRedeliverNow(t *testing.T) {
 	for _, e := range migrationstest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			var down atomic.Bool
+			var delivered atomic.Int64
 			down.Store(true)
-			failing := func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if down.Load() && strings.HasSuffix(r.URL.Path, "/credential-offer-endpoint") {
-						http.Error(w, "maintenance", http.StatusServiceUnavailable)
-						return
-					}
-					next.ServeHTTP(w, r)
-				})
-			}
-			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: failing})
+			a, gkey, b := twoInstancesWith(t, e, "gemeente-amsterdam", serverOptions{Wrap: offerEndpointDown(&down, &delivered)})
 			bes := a.beschikkingFor(t, gkey, b.Env.Service.DID(verifierSlug))
 			redeliver := func(id string) (int, map[string]any) {
 				res := a.do(t, http.MethodPost, "/api/v1/beschikkingen/"+id+"/zorgtoewijzing-delivery", gkey, "", nil)
@@ -395,28 +405,17 @@ func TestZorgtoewijzingRedeliverNow(t *testing.T) {
 				t.Fatalf("redelivery while still down: %d %v", status, d)
 			}
 			down.Store(false)
-			if status, d := redeliver(bes.ID); status != http.StatusOK || d["state"] != "delivered" || d["attempts"] != float64(3) {
-				t.Fatalf("redelivery once up: %d %v", status, d)
+			if status, d := redeliver(bes.ID); status != http.StatusOK || d["state"] != "delivered" || d["attempts"] != float64(3) ||
+				delivered.Load() != 1 {
+				t.Fatalf("redelivery once up: %d %v, %d offers reached B", status, d, delivered.Load())
 			}
 			if status, _ := redeliver(bes.ID); status != http.StatusConflict {
 				t.Fatalf("redelivery of a delivered offer: %d, want 409", status)
 			}
 
-			raw, err := fixtures.Toewijzing("01-wmo-hbh-minuten-per-week.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var doc map[string]any
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				t.Fatal(err)
-			}
+			doc := fixtureDocument(t, "01-wmo-hbh-minuten-per-week.json")
 			delete(doc["aanbieder"].(map[string]any), "did")
-			res := a.postJSON(t, "/api/v1/beschikkingen", gkey, doc)
-			if res.Status != http.StatusCreated {
-				t.Fatalf("beschikking without aanbieder.did: %d %s", res.Status, res.Body)
-			}
-			var local createdBeschikking
-			res.json(t, &local)
+			local := a.createFromDocument(t, gkey, doc)
 			if status, _ := redeliver(local.ID); status != http.StatusNotFound {
 				t.Fatalf("redelivery of a beschikking without an aanbieder elsewhere: %d, want 404", status)
 			}
