@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sociaaldomein/bewijs/internal/tenant"
 	"github.com/sociaaldomein/bewijs/issuer"
 )
 
@@ -46,13 +48,17 @@ func (s *Server) createBeschikking(c echo.Context) error {
 	return c.JSON(http.StatusCreated, created)
 }
 
-func (s *Server) getBeschikking(c echo.Context) error {
-	p := principal(c)
-	v, err := s.deps.Issuer.Beschikking(c.Request().Context(), p, p.Slug, c.Param("id"))
-	if err != nil {
-		return err
+// beschikkingView answers with the beschikking of the path's id as act leaves it: read it
+// (getBeschikking) or act on it first (redeliverZorgtoewijzing).
+func (s *Server) beschikkingView(act func(ctx context.Context, p tenant.Principal, slug, id string) (issuer.View, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := principal(c)
+		v, err := act(c.Request().Context(), p, p.Slug, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, v)
 	}
-	return c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) changeBeschikking(change issuer.StatusChange) echo.HandlerFunc {
@@ -68,17 +74,6 @@ func (s *Server) changeBeschikking(change issuer.StatusChange) echo.HandlerFunc 
 		}
 		return c.JSON(http.StatusOK, v)
 	}
-}
-
-// redeliverZorgtoewijzing sends a beschikking's zorgtoewijzing offer to its aanbieder on
-// another instance again, now.
-func (s *Server) redeliverZorgtoewijzing(c echo.Context) error {
-	p := principal(c)
-	v, err := s.deps.Issuer.RedeliverZorgtoewijzing(c.Request().Context(), p, p.Slug, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
 }
 
 func boolQuery(c echo.Context, name string) (bool, error) {

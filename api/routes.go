@@ -99,11 +99,12 @@ func (s *Server) routes() {
 	admin.GET("/did-documents", s.resolveDID)
 	if s.deps.Issuer != nil {
 		admin.POST("/beschikkingen", s.createBeschikking)
-		admin.GET("/beschikkingen/:id", s.getBeschikking)
+		admin.GET("/beschikkingen/:id", s.beschikkingView(s.deps.Issuer.Beschikking))
 		admin.POST("/beschikkingen/:id/revoke", s.changeBeschikking(issuer.Revoke))
 		admin.POST("/beschikkingen/:id/suspend", s.changeBeschikking(issuer.Suspend))
 		admin.POST("/beschikkingen/:id/reinstate", s.changeBeschikking(issuer.Reinstate))
-		admin.POST("/beschikkingen/:id/zorgtoewijzing-delivery", s.redeliverZorgtoewijzing)
+		// Sends the zorgtoewijzing offer to the aanbieder on another instance again, now.
+		admin.POST("/beschikkingen/:id/zorgtoewijzing-delivery", s.beschikkingView(s.deps.Issuer.RedeliverZorgtoewijzing))
 	}
 	if s.deps.Verifier != nil {
 		admin.POST("/presentation-requests", s.createPresentationRequest)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -91,12 +92,27 @@ func deliveryLine(d issuer.DeliveryView) string {
 }
 
 func beschikkingShowCmd(s *settings) *cobra.Command {
+	return beschikkingViewCmd(s, "show ID [--json]", "Show a beschikking's state", func(ctx context.Context, a *app, id string) (issuer.View, error) {
+		return a.issuer.Beschikking(ctx, tenant.CLI, "", id)
+	})
+}
+
+func beschikkingRedeliverCmd(s *settings) *cobra.Command {
+	return beschikkingViewCmd(s, "redeliver ID [--json]", "Send a beschikking's zorgtoewijzing offer to its aanbieder on another instance again, now",
+		func(ctx context.Context, a *app, id string) (issuer.View, error) {
+			return a.issuer.RedeliverZorgtoewijzing(ctx, tenant.CLI, "", id)
+		})
+}
+
+// beschikkingViewCmd is a command on one beschikking that prints it as act leaves it: its
+// state and, for an aanbieder on another instance, the zorgtoewijzing offer's delivery.
+func beschikkingViewCmd(s *settings, use, short string, act func(ctx context.Context, a *app, id string) (issuer.View, error)) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use: "show ID [--json]", Short: "Show a beschikking's state", Args: cobra.ExactArgs(1),
+		Use: use, Short: short, Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withApp(cmd, s, func(a *app) error {
-				v, err := a.issuer.Beschikking(cmd.Context(), tenant.CLI, "", args[0])
+				v, err := act(cmd.Context(), a, args[0])
 				if err != nil {
 					return err
 				}
@@ -104,31 +120,6 @@ func beschikkingShowCmd(s *settings) *cobra.Command {
 					return printJSON(cmd.OutOrStdout(), v)
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s\n", v.ID, v.Beschikkingnummer, v.State)
-				if d := v.ZorgtoewijzingDelivery; d != nil {
-					fmt.Fprintln(cmd.OutOrStdout(), deliveryLine(*d))
-				}
-				return nil
-			})
-		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return cmd
-}
-
-func beschikkingRedeliverCmd(s *settings) *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use: "redeliver ID [--json]", Short: "Send a beschikking's zorgtoewijzing offer to its aanbieder on another instance again, now",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withApp(cmd, s, func(a *app) error {
-				v, err := a.issuer.RedeliverZorgtoewijzing(cmd.Context(), tenant.CLI, "", args[0])
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return printJSON(cmd.OutOrStdout(), v)
-				}
 				if d := v.ZorgtoewijzingDelivery; d != nil {
 					fmt.Fprintln(cmd.OutOrStdout(), deliveryLine(*d))
 				}
